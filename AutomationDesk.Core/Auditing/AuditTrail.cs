@@ -1,0 +1,19 @@
+using System.Text.Json;
+using AutomationDesk.Core.Persistence;
+
+namespace AutomationDesk.Core.Auditing;
+
+/// <summary>Adds audit rows to the caller's unit of work, so a change and its record commit together or not at all.</summary>
+public sealed class AuditTrail(TimeProvider time)
+{
+    public void Record(DeskDbContext db, Actor actor, string action, string target, object? details = null) =>
+        db.AuditEvents.Add(new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            ActorKind = actor.Kind,
+            Actor = actor.Name,
+            Action = action,
+            Target = target,
+            DetailsJson = details is null ? null : JsonSerializer.Serialize(details, JsonSerializerOptions.Web),
+        });
+}

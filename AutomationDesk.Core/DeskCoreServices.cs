@@ -1,0 +1,53 @@
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Workflows;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AutomationDesk.Core;
+
+public static class DeskCoreServices
+{
+    /// <summary>
+    /// The desk without a host: the database, the engine, every step type and the stores. The host adds an
+    /// <see cref="IExecutionDispatcher"/> and an <see cref="Live.IDeskEvents"/>.
+    /// </summary>
+    public static IServiceCollection AddDeskCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Desk") ?? "Data Source=data/automationdesk.db";
+        services.AddDbContextFactory<DeskDbContext>(options => DeskDatabase.Configure(options, connectionString));
+        services.AddDataProtection()
+            .SetApplicationName("AutomationDesk")
+            .PersistKeysToDbContext<DeskDbContext>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<EngineOptions>().BindConfiguration("Engine").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HttpStepOptions>().BindConfiguration("Http").ValidateDataAnnotations().ValidateOnStart();
+
+        foreach (var stepType in StepRegistry.StepTypesIn(typeof(DeskCoreServices).Assembly))
+        {
+            services.AddSingleton(stepType);
+            services.AddSingleton(typeof(IStep), sp => sp.GetRequiredService(stepType));
+        }
+        services.AddSingleton<StepRegistry>();
+        services.AddHttpStepClient();
+
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<WorkflowDefinitionReader>();
+        services.AddSingleton<WorkflowStore>();
+        services.AddSingleton<CompiledWorkflowCache>();
+        services.AddSingleton<ExecutionLauncher>();
+        services.AddSingleton<WorkflowRunner>();
+        services.AddSingleton<ExecutionRecovery>();
+        services.AddSingleton<SecretStore>();
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<NotificationService>();
+        return services;
+    }
+}

@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AutomationDesk.Core.Execution;
+
+/// <summary>How the engine runs work. Bound from the <c>Engine</c> section.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>How long a claim on a run holds without renewal; a crashed node's runs are taken over after this.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The name this node writes as lease owner.</summary>
+    [Required]
+    public string NodeName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+
+    /// <summary>A step attempt's time limit when neither the step nor its type says otherwise.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan DefaultStepTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How many steps of one run may run at once, unless <c>settings.maxConcurrency</c> says otherwise.</summary>
+    [Range(1, 64)]
+    public int MaxParallelSteps { get; set; } = 8;
+}

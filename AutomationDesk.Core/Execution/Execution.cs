@@ -1,0 +1,34 @@
+namespace AutomationDesk.Core.Execution;
+
+/// <summary>One run of one version of a workflow. The row is the source of truth: it exists before any job does.</summary>
+public sealed class Execution
+{
+    public Guid Id { get; set; }
+    public Guid WorkflowId { get; set; }
+    public int WorkflowVersion { get; set; }
+    public string WorkflowName { get; set; } = "";
+    public ExecutionStatus Status { get; set; }
+    public int Progress { get; set; }
+    public string? CurrentStepId { get; set; }
+    public string TriggerKind { get; set; } = "manual";
+    public string TriggerInputJson { get; set; } = "{}";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? StartedAt { get; set; }
+    public DateTimeOffset? FinishedAt { get; set; }
+    public long? DurationMs { get; set; }
+    public string? OutputJson { get; set; }
+    public string? ErrorHuman { get; set; }
+    public string? ErrorTech { get; set; }
+    public string CorrelationId { get; set; } = "";
+    public Guid? ParentExecutionId { get; set; }
+    public int Attempt { get; set; } = 1;
+
+    /// <summary>Who holds the run now; set only by a conditional UPDATE so two workers never hold it at once.</summary>
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    /// <summary>When a waiting run is due to be dispatched again.</summary>
+    public DateTimeOffset? DueAt { get; set; }
+
+    public List<StepRun> Steps { get; set; } = [];
+}

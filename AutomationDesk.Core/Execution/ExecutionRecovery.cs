@@ -1,0 +1,48 @@
+using AutomationDesk.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace AutomationDesk.Core.Execution;
+
+/// <summary>
+/// At start-up the database, not the job queue, says what work is open: queued runs and runs whose lease has
+/// run out are dispatched again, and waiting runs get their timers back.
+/// </summary>
+public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, TimeProvider time, ILogger<ExecutionRecovery> logger)
+{
+    public async Task<int> RecoverAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var open = await db.Executions.AsNoTracking()
+            .Where(e => e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting)
+            .Select(e => new { e.Id, e.Status, e.DueAt, e.LeaseExpiresAt })
+            .ToListAsync(ct);
+        var count = 0;
+        foreach (var run in open)
+        {
+            if (run.Status == ExecutionStatus.Waiting && run.DueAt is { } due && due > now)
+            {
+                await dispatcher.DispatchAtAsync(run.Id, due, ct);
+            }
+            else if (run.LeaseExpiresAt is { } leaseEnds && leaseEnds > now)
+            {
+                // Held by a live worker (or a crashed one whose lease has not run out yet): try again when it ends.
+                await dispatcher.DispatchAtAsync(run.Id, leaseEnds, ct);
+            }
+            else
+            {
+                await dispatcher.DispatchAsync(run.Id, ct);
+            }
+            count++;
+        }
+        Log.Recovered(logger, count);
+        return count;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Recovery handed {Count} open executions back to the dispatcher")]
+        public static partial void Recovered(ILogger logger, int count);
+    }
+}

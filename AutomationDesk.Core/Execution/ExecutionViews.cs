@@ -1,0 +1,54 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AutomationDesk.Core.Execution;
+
+/// <summary>An execution as lists and the live channel show it.</summary>
+public sealed record ExecutionSummary(
+    Guid Id, Guid WorkflowId, string WorkflowName, int WorkflowVersion, ExecutionStatus Status, int Progress,
+    string? CurrentStepId, string TriggerKind, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
+    long? DurationMs, string? ErrorHuman, string CorrelationId, Guid? ParentExecutionId)
+{
+    public static ExecutionSummary From(Execution e) => new(
+        e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId, e.TriggerKind,
+        e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId);
+}
+
+public sealed record TriggerView(string Kind, JsonNode? Input);
+
+/// <summary>An execution with every step: the API's execution detail.</summary>
+public sealed record ExecutionDetail(
+    Guid Id, Guid WorkflowId, string WorkflowName, int WorkflowVersion, ExecutionStatus Status, int Progress,
+    string? CurrentStepId, TriggerView Trigger, IReadOnlyDictionary<string, string> Keys, DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long? DurationMs, JsonNode? Output, string? ErrorHuman,
+    string? ErrorTech, string CorrelationId, Guid? ParentExecutionId, int Attempt, IReadOnlyList<StepRunView> Steps)
+{
+    public static ExecutionDetail From(Execution e) => new(
+        e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
+        new TriggerView(e.TriggerKind, StoredJson.Parse(e.TriggerInputJson)), new Dictionary<string, string>(), e.CreatedAt,
+        e.StartedAt, e.FinishedAt, e.DurationMs, StoredJson.Parse(e.OutputJson), e.ErrorHuman, e.ErrorTech, e.CorrelationId,
+        e.ParentExecutionId, e.Attempt, e.Steps.OrderBy(s => s.Position).Select(StepRunView.From).ToList());
+}
+
+/// <summary>One step of an execution, as the detail and the live channel show it.</summary>
+public sealed record StepRunView(
+    Guid ExecutionId, string StepId, string Type, string Name, StepStatus Status, int Attempts, DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt, long? DurationMs, JsonNode? Input, JsonNode? Output, string? ErrorHuman, string? ErrorTech)
+{
+    public static StepRunView From(StepRun s) => new(
+        s.ExecutionId, s.StepId, s.Type, s.Name, s.Status, s.Attempts, s.StartedAt, s.FinishedAt, s.DurationMs,
+        StoredJson.Parse(s.InputJson), StoredJson.Parse(s.OutputJson), s.ErrorHuman, s.ErrorTech);
+}
+
+public sealed record ExecutionLogView(long Id, DateTimeOffset Time, LogLevelName Level, LogDomain Domain, string? StepId, string Message, JsonNode? Data)
+{
+    public static ExecutionLogView From(ExecutionLog l) => new(l.Id, l.Time, l.Level, l.Domain, l.StepId, l.Message, StoredJson.Parse(l.DataJson));
+}
+
+/// <summary>JSON kept as text in a column.</summary>
+public static class StoredJson
+{
+    public static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+
+    public static string? Write(JsonNode? node) => node?.ToJsonString(JsonSerializerOptions.Default);
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace AutomationDesk.Core.Execution.Templates;
+
+/// <summary>
+/// A condition: a template whose value is truthy, <c>{ left, operator, right }</c>, or <c>{ all: [...] }</c> /
+/// <c>{ any: [...] }</c> of those.
+/// </summary>
+public static class Condition
+{
+    public static readonly IReadOnlyList<string> Operators =
+        ["eq", "ne", "gt", "gte", "lt", "lte", "contains", "startsWith", "exists", "empty"];
+
+    /// <summary>What is wrong with the shape of a condition, each with the path of the field.</summary>
+    public static IEnumerable<(string Path, string Message)> Validate(JsonNode? condition, string path)
+    {
+        switch (condition)
+        {
+            case JsonValue v when v.GetValueKind() is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False:
+                yield break;
+            case JsonObject obj when obj.ContainsKey("all") || obj.ContainsKey("any"):
+                var key = obj.ContainsKey("all") ? "all" : "any";
+                if (obj.Count != 1)
+                {
+                    yield return (path, $"A condition with '{key}' has no other properties.");
+                }
+                if (obj[key] is not JsonArray items || items.Count == 0)
+                {
+                    yield return ($"{path}.{key}", "Must be a non-empty list of conditions.");
+                    yield break;
+                }
+                for (var i = 0; i < items.Count; i++)
+                {
+                    foreach (var error in Validate(items[i], $"{path}.{key}[{i}]"))
+                    {
+                        yield return error;
+                    }
+                }
+                break;
+            case JsonObject obj:
+                foreach (var property in obj.Select(p => p.Key).Where(k => k is not ("left" or "operator" or "right")))
+                {
+                    yield return ($"{path}.{property}", $"Unknown property '{property}': a condition has left, operator and right.");
+                }
+                if (!obj.ContainsKey("left"))
+                {
+                    yield return ($"{path}.left", "Required.");
+                }
+                var op = obj["operator"] is JsonValue o && o.GetValueKind() == JsonValueKind.String ? o.GetValue<string>() : null;
+                if (op is null || !Operators.Contains(op))
+                {
+                    yield return ($"{path}.operator", $"Must be one of {string.Join(", ", Operators)}.");
+                }
+                else if (op is not ("exists" or "empty") && !obj.ContainsKey("right"))
+                {
+                    yield return ($"{path}.right", $"Required for operator '{op}'.");
+                }
+                break;
+            default:
+                yield return (path, "A condition is a template, { left, operator, right }, or { all | any: [...] }.");
+                break;
+        }
+    }
+
+    public static bool Evaluate(JsonNode? condition, JsonObject scope)
+    {
+        switch (condition)
+        {
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                return TemplateResolver.IsTruthy(TemplateResolver.ResolveText(v.GetValue<string>(), scope));
+            case JsonValue v:
+                return TemplateResolver.IsTruthy(v);
+            case JsonObject obj when obj["all"] is JsonArray all:
+                return all.All(c => Evaluate(c, scope));
+            case JsonObject obj when obj["any"] is JsonArray any:
+                return any.Any(c => Evaluate(c, scope));
+            case JsonObject obj:
+                var op = obj["operator"]?.GetValue<string>() ?? "eq";
+                if (op is "exists" or "empty")
+                {
+                    var (found, value) = TryResolve(obj["left"], scope);
+                    return op == "exists" ? found && value is not null : !found || IsEmpty(value);
+                }
+                return Compare(TemplateResolver.Resolve(obj["left"], scope), op, TemplateResolver.Resolve(obj["right"], scope));
+            default:
+                return false;
+        }
+    }
+
+    private static (bool Found, JsonNode? Value) TryResolve(JsonNode? node, JsonObject scope)
+    {
+        try
+        {
+            return (true, TemplateResolver.Resolve(node, scope));
+        }
+        catch (TemplateException)
+        {
+            return (false, null);
+        }
+    }
+
+    private static bool IsEmpty(JsonNode? value) => value switch
+    {
+        null => true,
+        JsonArray a => a.Count == 0,
+        JsonObject o => o.Count == 0,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length == 0,
+        JsonValue v => v.GetValueKind() == JsonValueKind.Null,
+        _ => false,
+    };
+
+    private static bool Compare(JsonNode? left, string op, JsonNode? right)
+    {
+        switch (op)
+        {
+            case "eq":
+                return AreEqual(left, right);
+            case "ne":
+                return !AreEqual(left, right);
+            case "contains":
+                return left switch
+                {
+                    JsonArray array => array.Any(item => AreEqual(item, right)),
+                    JsonObject obj => obj.ContainsKey(TemplateResolver.AsText(right)),
+                    _ => TemplateResolver.AsText(left).Contains(TemplateResolver.AsText(right), StringComparison.Ordinal),
+                };
+            case "startsWith":
+                return TemplateResolver.AsText(left).StartsWith(TemplateResolver.AsText(right), StringComparison.Ordinal);
+        }
+        int order;
+        if (AsNumber(left) is { } l && AsNumber(right) is { } r)
+        {
+            order = l.CompareTo(r);
+        }
+        else
+        {
+            order = string.CompareOrdinal(TemplateResolver.AsText(left), TemplateResolver.AsText(right));
+        }
+        return op switch
+        {
+            "gt" => order > 0,
+            "gte" => order >= 0,
+            "lt" => order < 0,
+            "lte" => order <= 0,
+            _ => throw new InvalidOperationException($"Unknown condition operator '{op}'."),
+        };
+    }
+
+    private static bool AreEqual(JsonNode? left, JsonNode? right)
+    {
+        if (AsNumber(left) is { } l && AsNumber(right) is { } r)
+        {
+            return l == r;
+        }
+        if (left is JsonValue && right is JsonValue)
+        {
+            return TemplateResolver.AsText(left) == TemplateResolver.AsText(right) && left.GetValueKind() == right.GetValueKind()
+                || (IsTextLike(left) && IsTextLike(right) && TemplateResolver.AsText(left) == TemplateResolver.AsText(right));
+        }
+        return JsonNode.DeepEquals(left, right);
+    }
+
+    private static bool IsTextLike(JsonNode node) => node.GetValueKind() is JsonValueKind.String or JsonValueKind.True or JsonValueKind.False;
+
+    private static double? AsNumber(JsonNode? node) => node switch
+    {
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String
+            && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        _ => null,
+    };
+}

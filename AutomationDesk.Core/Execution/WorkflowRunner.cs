@@ -1,0 +1,561 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AutomationDesk.Core.Execution;
+
+/// <summary>
+/// Runs one execution: claims it with a lease, starts every step whose upstream steps are done (so independent
+/// branches run in parallel), writes each step's checkpoint when it ends, and leaves the run <c>Waiting</c> with a
+/// due time when a step waits. All database work happens on the loop; steps run concurrently and only return.
+/// </summary>
+public sealed partial class WorkflowRunner(
+    IDbContextFactory<DeskDbContext> dbFactory,
+    CompiledWorkflowCache cache,
+    StepRegistry registry,
+    SecretStore secrets,
+    IExecutionDispatcher dispatcher,
+    IDeskEvents events,
+    TimeProvider time,
+    IOptions<EngineOptions> options,
+    ILogger<WorkflowRunner> logger)
+{
+    private readonly EngineOptions _options = options.Value;
+    private readonly StepRegistry _registry = registry;
+    private readonly IExecutionDispatcher _dispatcher = dispatcher;
+    private readonly IDeskEvents _events = events;
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
+
+    /// <summary>Runs the execution if it can be claimed. Returns false when it is final, not due, or held by another worker.</summary>
+    public async Task<bool> RunAsync(Guid executionId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!await ClaimAsync(db, executionId, ct))
+        {
+            await RescheduleIfEarlyAsync(db, executionId, ct);
+            return false;
+        }
+        var execution = await db.Executions.Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
+        var definitionJson = await db.WorkflowVersions.AsNoTracking()
+            .Where(v => v.WorkflowId == execution.WorkflowId && v.Version == execution.WorkflowVersion)
+            .Select(v => v.DefinitionJson)
+            .SingleOrDefaultAsync(ct);
+        if (definitionJson is null && !cache.TryGet(execution.WorkflowId, execution.WorkflowVersion, out _))
+        {
+            await FailWithoutStepsAsync(db, execution, "The workflow was deleted before this run started.", ct);
+            return true;
+        }
+        var compiled = cache.GetOrCompile(execution.WorkflowId, execution.WorkflowVersion, definitionJson ?? "");
+        var revealed = await secrets.RevealAsync(compiled.SecretNames.ToList(), ct);
+        var run = new Run(this, db, execution, compiled, revealed);
+        await run.ExecuteAsync(ct);
+        return true;
+    }
+
+    private async Task<bool> ClaimAsync(DeskDbContext db, Guid id, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var until = now + _options.LeaseDuration;
+        var owner = _options.NodeName;
+        var claimed = await db.Executions
+            .Where(e => e.Id == id
+                && (e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting)
+                && (e.LeaseExpiresAt == null || e.LeaseExpiresAt < now)
+                && (e.DueAt == null || e.DueAt <= now))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.LeaseOwner, owner)
+                .SetProperty(e => e.LeaseExpiresAt, until)
+                .SetProperty(e => e.Status, ExecutionStatus.Running)
+                .SetProperty(e => e.StartedAt, e => e.StartedAt ?? now)
+                .SetProperty(e => e.DueAt, (DateTimeOffset?)null), ct);
+        return claimed == 1;
+    }
+
+    /// <summary>A waiting run dispatched before its time (after a restart, say) is put back on its timer.</summary>
+    private async Task RescheduleIfEarlyAsync(DeskDbContext db, Guid id, CancellationToken ct)
+    {
+        var row = await db.Executions.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.Status, e.DueAt }).SingleOrDefaultAsync(ct);
+        if (row is { Status: ExecutionStatus.Waiting, DueAt: { } due } && due > _time.GetUtcNow())
+        {
+            await _dispatcher.DispatchAtAsync(id, due, ct);
+        }
+        else
+        {
+            Log.NotClaimed(_logger, id, row?.Status.ToString() ?? "missing");
+        }
+    }
+
+    private async Task FailWithoutStepsAsync(DeskDbContext db, Execution execution, string reason, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        execution.Status = ExecutionStatus.Failed;
+        execution.ErrorHuman = reason;
+        execution.FinishedAt = now;
+        execution.DurationMs = (long)(now - (execution.StartedAt ?? now)).TotalMilliseconds;
+        execution.LeaseOwner = null;
+        execution.LeaseExpiresAt = null;
+        await db.SaveChangesAsync(ct);
+        await _events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
+    }
+
+    private sealed record StepOutcome(StepStatus Status, JsonNode? Output, DateTimeOffset? WaitUntil, string? ErrorHuman, string? ErrorTech, IReadOnlyCollection<StepLogEntry> Logs);
+
+    /// <summary>The state of one run while it is on this worker.</summary>
+    private sealed class Run(WorkflowRunner runner, DeskDbContext db, Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues)
+    {
+        private readonly Dictionary<string, StepRun> _rows = execution.Steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
+        private readonly Dictionary<Task<StepOutcome>, StepRun> _running = [];
+        private readonly List<StepRun> _changedSteps = [];
+        private readonly SecretMasker _masker = new(secretValues.Values);
+        private readonly TimeProvider _time = runner._time;
+        private StepRun? _failed;
+
+        private WorkflowDefinition Definition => compiled.Definition;
+
+        public async Task ExecuteAsync(CancellationToken ct)
+        {
+            using var stepsCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var renewEvery = runner._options.LeaseDuration / 3;
+            var renewAt = _time.GetUtcNow() + renewEvery;
+            RecoverInterrupted();
+            AddLog(LogLevelName.Information, LogDomain.System, null, execution.Attempt > 1 || execution.Steps.Any(s => s.Status != StepStatus.Pending)
+                ? "Run resumed" : "Run started");
+            try
+            {
+                while (true)
+                {
+                    var toStart = _failed is null ? Settle() : [];
+                    if (_failed is not null && _running.Count > 0)
+                    {
+                        await StopOtherStepsAsync(stepsCancel);
+                    }
+                    var done = _running.Count == 0 && toStart.Count == 0;
+                    if (done)
+                    {
+                        Finish();
+                    }
+                    var now = _time.GetUtcNow();
+                    foreach (var row in toStart)
+                    {
+                        row.Status = StepStatus.Running;
+                        row.Attempts++;
+                        row.StartedAt = now;
+                        row.FinishedAt = null;
+                        row.DurationMs = null;
+                        execution.CurrentStepId = row.StepId;
+                        _changedSteps.Add(row);
+                        AddLog(LogLevelName.Debug, LogDomain.Step, row.StepId, $"Step '{row.StepId}' started (attempt {row.Attempts})");
+                    }
+                    await CheckpointAsync(ct);
+                    if (done)
+                    {
+                        await AfterFinishAsync(ct);
+                        return;
+                    }
+                    foreach (var row in toStart)
+                    {
+                        _running[StartStep(row, stepsCancel.Token)] = row;
+                    }
+                    using var renewDelay = new CancellationTokenSource();
+                    var renewTask = Task.Delay(Max(renewAt - _time.GetUtcNow(), TimeSpan.Zero), _time, renewDelay.Token);
+                    var finished = await Task.WhenAny(_running.Keys.Append(renewTask));
+                    await renewDelay.CancelAsync();
+                    if (finished == renewTask)
+                    {
+                        renewAt = _time.GetUtcNow() + renewEvery;
+                        if (!await RenewLeaseAsync(ct))
+                        {
+                            Log.LeaseLost(runner._logger, execution.Id);
+                            await stepsCancel.CancelAsync();
+                            await Task.WhenAll(_running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+                            return;
+                        }
+                        continue;
+                    }
+                    var task = (Task<StepOutcome>)finished;
+                    var outcome = await task;
+                    var stepRow = _running[task];
+                    _running.Remove(task);
+                    Record(stepRow, outcome);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The desk is shutting down: leave the run for recovery and let it be claimed at once.
+                await ReleaseLeaseAsync();
+                throw;
+            }
+        }
+
+        /// <summary>The run has failed: stop the other branches, then record how they ended.</summary>
+        private async Task StopOtherStepsAsync(CancellationTokenSource stepsCancel)
+        {
+            await stepsCancel.CancelAsync();
+            foreach (var (task, row) in _running.ToList())
+            {
+                Record(row, await task);
+            }
+            _running.Clear();
+        }
+
+        /// <summary>A step that was running when the desk stopped is run again (at-least-once per step).</summary>
+        private void RecoverInterrupted()
+        {
+            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Running))
+            {
+                row.Status = StepStatus.Pending;
+                _changedSteps.Add(row);
+                AddLog(LogLevelName.Warning, LogDomain.System, row.StepId, $"Step '{row.StepId}' was interrupted and will run again");
+            }
+        }
+
+        /// <summary>Ends due waits, skips what must be skipped, and returns the steps that may start now.</summary>
+        private List<StepRun> Settle()
+        {
+            var now = _time.GetUtcNow();
+            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Waiting && s.ResumeAt <= now))
+            {
+                row.Status = StepStatus.Succeeded;
+                row.FinishedAt = now;
+                row.DurationMs = Duration(row.StartedAt, now);
+                row.ResumeAt = null;
+                _changedSteps.Add(row);
+                AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' finished waiting");
+            }
+            var limit = Definition.Settings?.MaxConcurrency ?? runner._options.MaxParallelSteps;
+            var toStart = new List<StepRun>();
+            bool changed;
+            do
+            {
+                changed = false;
+                foreach (var step in Definition.Steps)
+                {
+                    var row = _rows[step.Id];
+                    if (row.Status != StepStatus.Pending || toStart.Contains(row))
+                    {
+                        continue;
+                    }
+                    var upstream = compiled.Dependencies[step.Id].Select(d => _rows[d]).ToList();
+                    if (!upstream.All(u => IsSettled(u)))
+                    {
+                        continue;
+                    }
+                    if (upstream.Count > 0 && upstream.All(u => u.Status == StepStatus.Skipped))
+                    {
+                        Skip(row, "every step it depends on was skipped");
+                        changed = true;
+                        continue;
+                    }
+                    if (step.When is not null)
+                    {
+                        bool holds;
+                        try
+                        {
+                            holds = Condition.Evaluate(step.When, Scope());
+                        }
+                        catch (TemplateException e)
+                        {
+                            Fail(row, $"Its 'when' condition could not be read: {e.Message}", null);
+                            return [];
+                        }
+                        if (!holds)
+                        {
+                            Skip(row, "its 'when' condition is false");
+                            changed = true;
+                            continue;
+                        }
+                    }
+                    if (_running.Count + toStart.Count < limit)
+                    {
+                        toStart.Add(row);
+                    }
+                }
+            }
+            while (changed);
+            return toStart;
+        }
+
+        /// <summary>Done for the purpose of its dependants: finished, or failed with <c>onError: continue</c>.</summary>
+        private static bool IsSettled(StepRun row) => row.Status is StepStatus.Succeeded or StepStatus.Skipped or StepStatus.Failed;
+
+        private void Skip(StepRun row, string reason)
+        {
+            var now = _time.GetUtcNow();
+            row.Status = StepStatus.Skipped;
+            row.FinishedAt = now;
+            _changedSteps.Add(row);
+            AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' skipped: {reason}");
+        }
+
+        private Task<StepOutcome> StartStep(StepRun row, CancellationToken ct)
+        {
+            var step = Definition.Steps[row.Position];
+            var descriptor = runner._registry.Find(step.Type);
+            JsonObject resolved;
+            try
+            {
+                if (descriptor is null)
+                {
+                    throw new StepFailedException($"Step type '{step.Type}' is not known to this desk.");
+                }
+                resolved = (JsonObject)TemplateResolver.Resolve(step.Config, Scope())!;
+            }
+            catch (Exception e) when (e is TemplateException or StepFailedException)
+            {
+                return Task.FromResult(new StepOutcome(StepStatus.Failed, null, null, e is StepFailedException f ? f.Human : e.Message, null, []));
+            }
+            row.InputJson = StoredJson.Write(_masker.Apply(resolved));
+            var context = new StepContext(execution.Id, execution.WorkflowId, row.StepId, row.Attempts);
+            var timeout = step.Timeout ?? runner._options.DefaultStepTimeout;
+            return RunStepAsync(descriptor, resolved, context, timeout, ct);
+        }
+
+        private async Task<StepOutcome> RunStepAsync(StepDescriptor descriptor, JsonObject config, StepContext context, TimeSpan timeout, CancellationToken ct)
+        {
+            await Task.Yield(); // Let the loop go on to start the other ready steps.
+            using var deadline = new CancellationTokenSource(timeout, _time);
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+            try
+            {
+                var result = await descriptor.ExecuteAsync(config, context, attempt.Token);
+                return result.WaitUntil is { } until
+                    ? new StepOutcome(StepStatus.Waiting, result.Output, until, null, null, context.DrainLogs())
+                    : new StepOutcome(StepStatus.Succeeded, result.Output, null, null, null, context.DrainLogs());
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return new StepOutcome(StepStatus.Cancelled, null, null, "Cancelled because the run stopped.", null, context.DrainLogs());
+            }
+            catch (OperationCanceledException e) when (attempt.IsCancellationRequested)
+            {
+                return new StepOutcome(StepStatus.Failed, null, null, $"Timed out after {timeout:c}.", e.ToString(), context.DrainLogs());
+            }
+            catch (StepFailedException e)
+            {
+                return new StepOutcome(StepStatus.Failed, null, null, e.Human, e.InnerException?.ToString() ?? e.Message, context.DrainLogs());
+            }
+            catch (StepConfigException e)
+            {
+                return new StepOutcome(StepStatus.Failed, null, null, $"Its settings are not valid: {e.Message}", null, context.DrainLogs());
+            }
+#pragma warning disable CA1031 // A step's failure of any kind is recorded on the step, not thrown through the run.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                return new StepOutcome(StepStatus.Failed, null, null, e.Message, e.ToString(), context.DrainLogs());
+            }
+        }
+
+        private void Record(StepRun row, StepOutcome outcome)
+        {
+            var now = _time.GetUtcNow();
+            foreach (var entry in outcome.Logs)
+            {
+                AddLog(entry.Level, LogDomain.Step, row.StepId, entry.Message, entry.Data);
+            }
+            row.OutputJson = StoredJson.Write(_masker.Apply(outcome.Output));
+            _changedSteps.Add(row);
+            switch (outcome.Status)
+            {
+                case StepStatus.Waiting:
+                    row.Status = StepStatus.Waiting;
+                    row.ResumeAt = outcome.WaitUntil;
+                    AddLog(LogLevelName.Information, LogDomain.Step, row.StepId,
+                        $"Step '{row.StepId}' waits until {outcome.WaitUntil!.Value.ToString("O", CultureInfo.InvariantCulture)}");
+                    return;
+                case StepStatus.Failed:
+                    Fail(row, outcome.ErrorHuman ?? "It failed.", outcome.ErrorTech);
+                    return;
+                default:
+                    row.Status = outcome.Status;
+                    row.FinishedAt = now;
+                    row.DurationMs = Duration(row.StartedAt, now);
+                    if (outcome.Status == StepStatus.Succeeded)
+                    {
+                        AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' succeeded in {row.DurationMs} ms");
+                    }
+                    return;
+            }
+        }
+
+        private void Fail(StepRun row, string human, string? tech)
+        {
+            var now = _time.GetUtcNow();
+            row.Status = StepStatus.Failed;
+            row.FinishedAt = now;
+            row.DurationMs = Duration(row.StartedAt, now);
+            row.ErrorHuman = _masker.Apply(human);
+            row.ErrorTech = _masker.Apply(tech);
+            _changedSteps.Add(row);
+            AddLog(LogLevelName.Error, LogDomain.Step, row.StepId, $"Step '{row.StepId}' failed: {row.ErrorHuman}");
+            var step = Definition.Steps[row.Position];
+            if (step.OnError == OnErrorModes.Continue)
+            {
+                row.OutputJson = StoredJson.Write(new JsonObject { ["error"] = row.ErrorHuman, ["errorTech"] = row.ErrorTech });
+                return;
+            }
+            _failed ??= row;
+        }
+
+        /// <summary>Sets the run's final or waiting state. Saved with the last checkpoint, in one commit.</summary>
+        private void Finish()
+        {
+            var now = _time.GetUtcNow();
+            execution.LeaseOwner = null;
+            execution.LeaseExpiresAt = null;
+            var waiting = execution.Steps.Where(s => s.Status == StepStatus.Waiting).ToList();
+            if (_failed is null && waiting.Count > 0)
+            {
+                execution.Status = ExecutionStatus.Waiting;
+                execution.DueAt = waiting.Min(s => s.ResumeAt);
+                execution.Progress = Progress();
+                AddLog(LogLevelName.Information, LogDomain.System, null, "Run is waiting");
+                return;
+            }
+            execution.CurrentStepId = null;
+            execution.FinishedAt = now;
+            execution.DurationMs = Duration(execution.StartedAt, now);
+            if (_failed is { } failed)
+            {
+                execution.Status = ExecutionStatus.Failed;
+                execution.Progress = Progress();
+                execution.CurrentStepId = failed.StepId;
+                execution.ErrorHuman = $"Step '{failed.Name}' ({failed.StepId}) failed: {failed.ErrorHuman}";
+                execution.ErrorTech = failed.ErrorTech;
+                AddLog(LogLevelName.Error, LogDomain.System, null, "Run failed", new JsonObject { ["stepId"] = failed.StepId });
+                return;
+            }
+            try
+            {
+                execution.OutputJson = StoredJson.Write(_masker.Apply(Output()));
+                execution.Status = ExecutionStatus.Succeeded;
+                execution.Progress = 100;
+                AddLog(LogLevelName.Information, LogDomain.System, null, $"Run succeeded in {execution.DurationMs} ms");
+            }
+            catch (TemplateException e)
+            {
+                execution.Status = ExecutionStatus.Failed;
+                execution.ErrorHuman = $"The workflow output could not be built: {e.Message}";
+                AddLog(LogLevelName.Error, LogDomain.System, null, execution.ErrorHuman);
+            }
+        }
+
+        private JsonNode? Output()
+        {
+            if (Definition.Settings?.Output is { } template)
+            {
+                return TemplateResolver.Resolve(template, Scope());
+            }
+            var last = execution.Steps.Where(s => s.Status == StepStatus.Succeeded).MaxBy(s => s.Position);
+            return StoredJson.Parse(last?.OutputJson);
+        }
+
+        private int Progress() =>
+            execution.Steps.Count == 0 ? 100 : execution.Steps.Count(s => s.Status.IsFinal()) * 100 / execution.Steps.Count;
+
+        private async Task CheckpointAsync(CancellationToken ct)
+        {
+            if (execution.Status == ExecutionStatus.Running)
+            {
+                execution.Progress = Progress();
+            }
+            if (!db.ChangeTracker.HasChanges())
+            {
+                return;
+            }
+            await db.SaveChangesAsync(ct);
+            var changed = _changedSteps.Distinct().ToList();
+            _changedSteps.Clear();
+            foreach (var row in changed)
+            {
+                await runner._events.StepChangedAsync(StepRunView.From(row), ct);
+            }
+            await runner._events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
+        }
+
+        private async Task AfterFinishAsync(CancellationToken ct)
+        {
+            if (execution.Status == ExecutionStatus.Waiting && execution.DueAt is { } due)
+            {
+                await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
+            }
+        }
+
+        private async Task<bool> RenewLeaseAsync(CancellationToken ct)
+        {
+            var until = _time.GetUtcNow() + runner._options.LeaseDuration;
+            var owner = runner._options.NodeName;
+            var renewed = await db.Executions.Where(e => e.Id == execution.Id && e.LeaseOwner == owner)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.LeaseExpiresAt, until), ct);
+            return renewed == 1;
+        }
+
+        private async Task ReleaseLeaseAsync()
+        {
+            var owner = runner._options.NodeName;
+            await db.Executions.Where(e => e.Id == execution.Id && e.LeaseOwner == owner)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), CancellationToken.None);
+        }
+
+        private JsonObject Scope()
+        {
+            var now = _time.GetUtcNow();
+            var trigger = StoredJson.Parse(execution.TriggerInputJson) ?? new JsonObject();
+            var steps = new JsonObject();
+            foreach (var row in execution.Steps.Where(s => s.Status is StepStatus.Succeeded || (s.Status == StepStatus.Failed && s.OutputJson is not null)))
+            {
+                steps[row.StepId] = new JsonObject { ["output"] = StoredJson.Parse(row.OutputJson), ["status"] = row.Status.ToString() };
+            }
+            var scope = new JsonObject
+            {
+                ["trigger"] = trigger,
+                ["steps"] = steps,
+                ["workflow"] = new JsonObject { ["id"] = execution.WorkflowId, ["name"] = execution.WorkflowName, ["version"] = execution.WorkflowVersion },
+                ["execution"] = new JsonObject { ["id"] = execution.Id, ["startedAt"] = execution.StartedAt, ["correlationId"] = execution.CorrelationId },
+                ["secrets"] = new JsonObject(secretValues.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)JsonValue.Create(s.Value)))),
+                ["vars"] = compiled.Vars,
+                ["now"] = now.ToString("O", CultureInfo.InvariantCulture),
+                ["today"] = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            };
+            if (execution.TriggerKind == TriggerTypes.Webhook)
+            {
+                scope["webhook"] = trigger.DeepClone();
+            }
+            return scope;
+        }
+
+        private void AddLog(LogLevelName level, LogDomain domain, string? stepId, string message, JsonNode? data = null) =>
+            db.ExecutionLogs.Add(new ExecutionLog
+            {
+                ExecutionId = execution.Id,
+                Time = _time.GetUtcNow(),
+                Level = level,
+                Domain = domain,
+                StepId = stepId,
+                Message = _masker.Apply(message)!,
+                DataJson = StoredJson.Write(_masker.Apply(data)),
+            });
+
+        private static long? Duration(DateTimeOffset? from, DateTimeOffset to) => from is { } start ? (long)(to - start).TotalMilliseconds : null;
+
+        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Execution {ExecutionId} was not claimed ({Status})")]
+        public static partial void NotClaimed(ILogger logger, Guid executionId, string status);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} lost its lease; another worker owns it now")]
+        public static partial void LeaseLost(ILogger logger, Guid executionId);
+    }
+}

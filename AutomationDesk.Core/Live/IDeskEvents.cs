@@ -1,0 +1,14 @@
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Notifications;
+
+namespace AutomationDesk.Core.Live;
+
+/// <summary>The one place that announces changes. Web forwards them to SignalR and to open pages.</summary>
+public interface IDeskEvents
+{
+    Task ExecutionChangedAsync(ExecutionSummary execution, CancellationToken ct);
+
+    Task StepChangedAsync(StepRunView step, CancellationToken ct);
+
+    Task NotificationCreatedAsync(NotificationView notification, CancellationToken ct);
+}

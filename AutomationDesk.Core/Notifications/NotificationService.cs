@@ -1,0 +1,39 @@
+using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Core.Notifications;
+
+public sealed record NewNotification(
+    string Title, string Message, NotificationType Type = NotificationType.Info, NotificationPriority Priority = NotificationPriority.Normal,
+    Guid? ExecutionId = null, Guid? WorkflowId = null, Guid? Id = null);
+
+/// <summary>Creates notifications and announces them to the live channel.</summary>
+public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, IDeskEvents events, TimeProvider time)
+{
+    /// <summary>Creates a notification. With an <see cref="NewNotification.Id"/> a repeat creates nothing (safe on retry).</summary>
+    public async Task<NotificationView> CreateAsync(NewNotification request, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (request.Id is { } id && await db.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.Id == id, ct) is { } existing)
+        {
+            return NotificationView.From(existing);
+        }
+        var notification = new Notification
+        {
+            Id = request.Id ?? Guid.CreateVersion7(time.GetUtcNow()),
+            Title = request.Title,
+            Message = request.Message,
+            Type = request.Type,
+            Priority = request.Priority,
+            CreatedAt = time.GetUtcNow(),
+            ExecutionId = request.ExecutionId,
+            WorkflowId = request.WorkflowId,
+        };
+        db.Notifications.Add(notification);
+        await db.SaveChangesAsync(ct);
+        var view = NotificationView.From(notification);
+        await events.NotificationCreatedAsync(view, ct);
+        return view;
+    }
+}

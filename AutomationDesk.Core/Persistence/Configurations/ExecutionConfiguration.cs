@@ -1,0 +1,45 @@
+using AutomationDesk.Core.Execution;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace AutomationDesk.Core.Persistence.Configurations;
+
+internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Execution.Execution>
+{
+    public void Configure(EntityTypeBuilder<Execution.Execution> builder)
+    {
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        builder.Property(e => e.WorkflowName).HasMaxLength(200);
+        builder.Property(e => e.TriggerKind).HasMaxLength(32);
+        builder.Property(e => e.CurrentStepId).HasMaxLength(64);
+        builder.Property(e => e.CorrelationId).HasMaxLength(128);
+        builder.Property(e => e.LeaseOwner).HasMaxLength(128);
+        builder.HasMany(e => e.Steps).WithOne().HasForeignKey(s => s.ExecutionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(e => new { e.WorkflowId, e.CreatedAt });
+        builder.HasIndex(e => new { e.Status, e.CreatedAt });
+        builder.HasIndex(e => e.CreatedAt);
+        builder.HasIndex(e => e.ParentExecutionId);
+    }
+}
+
+internal sealed class StepRunConfiguration : IEntityTypeConfiguration<StepRun>
+{
+    public void Configure(EntityTypeBuilder<StepRun> builder)
+    {
+        builder.Property(s => s.Id).ValueGeneratedNever();
+        builder.Property(s => s.StepId).HasMaxLength(64);
+        builder.Property(s => s.Type).HasMaxLength(64);
+        builder.Property(s => s.Name).HasMaxLength(200);
+        builder.HasIndex(s => new { s.ExecutionId, s.StepId }).IsUnique();
+    }
+}
+
+internal sealed class ExecutionLogConfiguration : IEntityTypeConfiguration<ExecutionLog>
+{
+    public void Configure(EntityTypeBuilder<ExecutionLog> builder)
+    {
+        builder.Property(l => l.StepId).HasMaxLength(64);
+        builder.HasOne<Execution.Execution>().WithMany().HasForeignKey(l => l.ExecutionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(l => new { l.ExecutionId, l.Id });
+    }
+}

@@ -1,0 +1,45 @@
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Records;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Workflows;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace AutomationDesk.Core.Persistence;
+
+/// <summary>The one context of the desk: workflows, runs, records, notifications, audit, identity and keys.</summary>
+public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
+    : IdentityDbContext<DeskUser>(options), IDataProtectionKeyContext
+{
+    public DbSet<Workflow> Workflows => Set<Workflow>();
+    public DbSet<WorkflowVersion> WorkflowVersions => Set<WorkflowVersion>();
+    public DbSet<Execution.Execution> Executions => Set<Execution.Execution>();
+    public DbSet<StepRun> StepRuns => Set<StepRun>();
+    public DbSet<ExecutionLog> ExecutionLogs => Set<ExecutionLog>();
+    public DbSet<CollectionRecord> Records => Set<CollectionRecord>();
+    public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Secret> Secrets => Set<Secret>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(DeskDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite cannot compare or order DateTimeOffset text; store UTC ticks so time filters and sorting run in SQL.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+        }
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+}

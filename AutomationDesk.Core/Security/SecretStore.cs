@@ -1,0 +1,78 @@
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Persistence;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using System.Text.RegularExpressions;
+
+namespace AutomationDesk.Core.Security;
+
+public sealed record SecretInfo(string Name, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// Named values encrypted at rest with Data Protection (keys in the same database, so a restart or a second node
+/// reads them). Values go in and are used by runs; they are never handed back to a person.
+/// </summary>
+public sealed partial class SecretStore(IDbContextFactory<DeskDbContext> dbFactory, IDataProtectionProvider protection, AuditTrail audit, TimeProvider time)
+{
+    private readonly IDataProtector _protector = protection.CreateProtector("AutomationDesk.Secrets.v1");
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_\\-]{0,99}$")]
+    private static partial Regex NamePattern();
+
+    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
+    public async Task<IReadOnlyList<SecretInfo>> ListAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Secrets.OrderBy(s => s.Name).Select(s => new SecretInfo(s.Name, s.CreatedAt, s.UpdatedAt)).ToListAsync(ct);
+    }
+
+    /// <summary>Creates or replaces a secret. Returns true when it was new.</summary>
+    public async Task<bool> SetAsync(string name, string value, Actor actor, CancellationToken ct)
+    {
+        if (!IsValidName(name))
+        {
+            throw new ArgumentException($"'{name}' is not a secret name: letters, digits, _ and -, starting with a letter.", nameof(name));
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var secret = await db.Secrets.FindAsync([name], ct);
+        var created = secret is null;
+        if (secret is null)
+        {
+            secret = new Secret { Name = name, CreatedAt = now };
+            db.Secrets.Add(secret);
+        }
+        secret.ProtectedValue = _protector.Protect(value);
+        secret.UpdatedAt = now;
+        audit.Record(db, actor, created ? "secret.create" : "secret.update", $"secret:{name}");
+        await db.SaveChangesAsync(ct);
+        return created;
+    }
+
+    public async Task<bool> DeleteAsync(string name, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var secret = await db.Secrets.FindAsync([name], ct);
+        if (secret is null)
+        {
+            return false;
+        }
+        db.Secrets.Remove(secret);
+        audit.Record(db, actor, "secret.delete", $"secret:{name}");
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>The clear values of the named secrets that exist, for a run's templates.</summary>
+    public async Task<IReadOnlyDictionary<string, string>> RevealAsync(IReadOnlyCollection<string> names, CancellationToken ct)
+    {
+        if (names.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.Secrets.AsNoTracking().Where(s => names.Contains(s.Name)).ToListAsync(ct);
+        return rows.ToDictionary(s => s.Name, s => _protector.Unprotect(s.ProtectedValue), StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,33 @@
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Execution.Templates;
+
+namespace AutomationDesk.Core.Steps;
+
+/// <summary>Evaluates a condition; the output is <c>{ "result": true|false }</c> for later steps' <c>when</c>.</summary>
+[StepType("condition", Label = "Condition")]
+public sealed class ConditionStep : IStep<ConditionConfig>
+{
+    public Task<StepResult> ExecuteAsync(ConditionConfig config, StepContext context, CancellationToken ct)
+    {
+        // Templates were resolved before the step ran, so the scope is empty: only literal values remain.
+        var result = Condition.Evaluate(config.ToCondition(), []);
+        return Task.FromResult(StepResult.Done(new JsonObject { ["result"] = result }));
+    }
+}
+
+/// <summary><c>{ left, operator, right }</c>, or <c>all</c> / <c>any</c> of conditions.</summary>
+public sealed record ConditionConfig : IValidatableConfig
+{
+    public JsonNode? Left { get; init; }
+    public string? Operator { get; init; }
+    public JsonNode? Right { get; init; }
+    public JsonArray? All { get; init; }
+    public JsonArray? Any { get; init; }
+
+    public JsonNode ToCondition() => All is not null ? new JsonObject { ["all"] = All.DeepClone() }
+        : Any is not null ? new JsonObject { ["any"] = Any.DeepClone() }
+        : new JsonObject { ["left"] = Left?.DeepClone(), ["operator"] = Operator ?? "eq", ["right"] = Right?.DeepClone() };
+
+    public IEnumerable<(string Field, string Message)> Validate() =>
+        Condition.Validate(ToCondition(), "").Select(e => (e.Path.TrimStart('.'), e.Message));
+}

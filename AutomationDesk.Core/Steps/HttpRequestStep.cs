@@ -1,0 +1,195 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Execution;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace AutomationDesk.Core.Steps;
+
+/// <summary>
+/// Calls an HTTP endpoint. The output is the status, headers and body (parsed when it is JSON). Internal
+/// addresses are refused unless allowed; see <see cref="NetworkGuard"/>.
+/// </summary>
+[StepType("http.request", Label = "HTTP request", HasSideEffects = true)]
+public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpStepOptions> options) : IStep<HttpRequestConfig>
+{
+    public const string ClientName = "steps";
+
+    public async Task<StepResult> ExecuteAsync(HttpRequestConfig config, StepContext context, CancellationToken ct)
+    {
+        var limits = options.Value;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(config.Timeout ?? limits.DefaultTimeout);
+        using var request = BuildRequest(config);
+        var client = clients.CreateClient(ClientName);
+        context.Log(LogLevelName.Information, $"{request.Method} {request.RequestUri}");
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new StepFailedException($"{request.Method} {request.RequestUri} did not answer within {config.Timeout ?? limits.DefaultTimeout:c}.", null, e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new StepFailedException($"Could not reach {request.RequestUri}: {e.Message}", null, e);
+        }
+        using (response)
+        {
+            var body = await ReadBodyAsync(response, limits.MaxResponseBytes, timeout.Token);
+            var output = new JsonObject
+            {
+                ["status"] = (int)response.StatusCode,
+                ["headers"] = Headers(response),
+                ["body"] = body,
+            };
+            if (!response.IsSuccessStatusCode && !config.AllowErrorStatus)
+            {
+                var snippet = TemplatesText(body);
+                throw new StepFailedException(
+                    $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode} {response.ReasonPhrase}.",
+                    $"HTTP {(int)response.StatusCode}: {snippet}");
+            }
+            return StepResult.Done(output);
+        }
+    }
+
+    private static HttpRequestMessage BuildRequest(HttpRequestConfig config)
+    {
+        var builder = new UriBuilder(config.Url);
+        if (config.Query is { Count: > 0 } query)
+        {
+            var extra = string.Join("&", query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
+            builder.Query = string.IsNullOrEmpty(builder.Query) ? extra : builder.Query.TrimStart('?') + "&" + extra;
+        }
+        var request = new HttpRequestMessage(new HttpMethod(config.Method.ToUpperInvariant()), builder.Uri);
+        if (config.Body is { } body)
+        {
+            request.Content = body.GetValueKind() == JsonValueKind.String
+                ? new StringContent(body.GetValue<string>(), Encoding.UTF8, config.ContentType ?? "text/plain")
+                : new StringContent(body.ToJsonString(), Encoding.UTF8, config.ContentType ?? "application/json");
+        }
+        foreach (var (name, value) in config.Headers ?? new Dictionary<string, string>())
+        {
+            if (!request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content?.Headers.Remove(name);
+                request.Content?.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        return request;
+    }
+
+    private static async Task<JsonNode?> ReadBodyAsync(HttpResponseMessage response, int maxBytes, CancellationToken ct)
+    {
+        if (response.Content.Headers.ContentLength > maxBytes)
+        {
+            throw new StepFailedException($"The response is {response.Content.Headers.ContentLength} bytes, over the limit of {maxBytes}.");
+        }
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                throw new StepFailedException($"The response is over the limit of {maxBytes} bytes.");
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        var mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
+        if (mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                return JsonNode.Parse(text);
+            }
+            catch (JsonException)
+            {
+                return JsonValue.Create(text);
+            }
+        }
+        return JsonValue.Create(text);
+    }
+
+    private static JsonObject Headers(HttpResponseMessage response)
+    {
+        var headers = new JsonObject();
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            headers[name.ToLowerInvariant()] = string.Join(", ", values);
+        }
+        return headers;
+    }
+
+    private static string TemplatesText(JsonNode? body)
+    {
+        var text = body is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : body?.ToJsonString() ?? "";
+        return text.Length > 500 ? text[..500] + "…" : text;
+    }
+}
+
+public sealed record HttpRequestConfig : IValidatableConfig
+{
+    public static readonly IReadOnlyList<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+    public required string Url { get; init; }
+    public string Method { get; init; } = "GET";
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+    public IReadOnlyDictionary<string, string>? Query { get; init; }
+    /// <summary>A JSON value is sent as JSON; a string is sent as text.</summary>
+    public JsonNode? Body { get; init; }
+    public string? ContentType { get; init; }
+    public TimeSpan? Timeout { get; init; }
+    /// <summary>Return 4xx/5xx answers as output instead of failing the step.</summary>
+    public bool AllowErrorStatus { get; init; }
+
+    public IEnumerable<(string Field, string Message)> Validate()
+    {
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            yield return ("url", $"'{Url}' is not an absolute http or https URL.");
+        }
+        if (!Methods.Contains(Method.ToUpperInvariant()))
+        {
+            yield return ("method", $"Must be one of {string.Join(", ", Methods)}.");
+        }
+        if (Timeout is { } t && (t <= TimeSpan.Zero || t > TimeSpan.FromMinutes(10)))
+        {
+            yield return ("timeout", "Between zero and ten minutes.");
+        }
+    }
+}
+
+public static class HttpStepClient
+{
+    /// <summary>The named client steps use: every connection goes through <see cref="NetworkGuard"/>.</summary>
+    public static IServiceCollection AddHttpStepClient(this IServiceCollection services)
+    {
+        services.AddHttpClient(HttpRequestStep.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp =>
+            {
+                var options = sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>();
+                return new SocketsHttpHandler
+                {
+                    ConnectCallback = NetworkGuard.ConnectCallback(() => options.CurrentValue.AllowPrivateNetworks),
+                    AllowAutoRedirect = true,
+                    MaxAutomaticRedirections = 5,
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                    UseCookies = false,
+                };
+            })
+            .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
+        return services;
+    }
+}

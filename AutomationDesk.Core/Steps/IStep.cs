@@ -1,0 +1,19 @@
+namespace AutomationDesk.Core.Steps;
+
+/// <summary>Marks a step type for registration; implement <see cref="IStep{TConfig}"/>.</summary>
+#pragma warning disable CA1040 // The marker lets DI hand every step type to the registry.
+public interface IStep;
+#pragma warning restore CA1040
+
+/// <summary>A step type: runs with its resolved config and returns its output.</summary>
+public interface IStep<in TConfig> : IStep where TConfig : class
+{
+    Task<StepResult> ExecuteAsync(TConfig config, StepContext context, CancellationToken ct);
+}
+
+/// <summary>A config that checks itself after its templates are resolved.</summary>
+public interface IValidatableConfig
+{
+    /// <summary>Problems, each with the config field it names (camelCase).</summary>
+    IEnumerable<(string Field, string Message)> Validate();
+}

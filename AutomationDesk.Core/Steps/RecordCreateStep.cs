@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Records;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Core.Steps;
+
+/// <summary>
+/// Stores a JSON record in a named collection. The record id comes from the run and step, so running the step
+/// again (a retry, a resume after a crash) finds the record it wrote instead of writing a second one.
+/// </summary>
+[StepType("record.create", Label = "Create record", HasSideEffects = true)]
+public sealed class RecordCreateStep(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time) : IStep<RecordCreateConfig>
+{
+    public async Task<StepResult> ExecuteAsync(RecordCreateConfig config, StepContext context, CancellationToken ct)
+    {
+        var id = StableId.For("record", context);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (record is null)
+        {
+            record = new CollectionRecord
+            {
+                Id = id,
+                Collection = config.Collection,
+                DataJson = config.Data.ToJsonString(),
+                CreatedAt = time.GetUtcNow(),
+                ExecutionId = context.ExecutionId,
+            };
+            db.Records.Add(record);
+            await db.SaveChangesAsync(ct);
+        }
+        return StepResult.Done(new JsonObject
+        {
+            ["id"] = record.Id,
+            ["collection"] = record.Collection,
+            ["createdAt"] = record.CreatedAt,
+            ["data"] = JsonNode.Parse(record.DataJson),
+        });
+    }
+}
+
+public sealed record RecordCreateConfig : IValidatableConfig
+{
+    public required string Collection { get; init; }
+    public required JsonNode Data { get; init; }
+
+    public IEnumerable<(string Field, string Message)> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Collection) || Collection.Length > 100)
+        {
+            yield return ("collection", "A collection name is 1 to 100 characters.");
+        }
+        if (Data is not JsonObject)
+        {
+            yield return ("data", "A record is a JSON object.");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using AutomationDesk.Core.Workflows;
+
+namespace AutomationDesk.Core.Steps;
+
+/// <summary>A registered step type: its name from <see cref="StepTypeAttribute"/>, its config shape, and how to run it.</summary>
+public sealed class StepDescriptor
+{
+    private readonly Func<object, StepContext, CancellationToken, Task<StepResult>> _run;
+
+    internal StepDescriptor(StepTypeAttribute attribute, Type configType, Func<object, StepContext, CancellationToken, Task<StepResult>> run)
+    {
+        Name = attribute.Name;
+        Label = attribute.Label.Length > 0 ? attribute.Label : attribute.Name;
+        HasSideEffects = attribute.HasSideEffects;
+        ConfigType = configType;
+        _run = run;
+        var info = DeskJson.Options.GetTypeInfo(configType);
+        ConfigProperties = info.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+    }
+
+    public string Name { get; }
+    public string Label { get; }
+    public bool HasSideEffects { get; }
+    public Type ConfigType { get; }
+
+    /// <summary>The config's JSON properties by camelCase name.</summary>
+    public IReadOnlyDictionary<string, JsonPropertyInfo> ConfigProperties { get; }
+
+    /// <summary>Reads the resolved config (naming a bad field) and runs the step.</summary>
+    public Task<StepResult> ExecuteAsync(JsonObject resolvedConfig, StepContext context, CancellationToken ct) =>
+        _run(ReadConfig(resolvedConfig), context, ct);
+
+    /// <summary>Reads a resolved config into its record; the message names the field that is wrong.</summary>
+    public object ReadConfig(JsonObject resolvedConfig)
+    {
+        object? config;
+        try
+        {
+            config = resolvedConfig.Deserialize(ConfigType, DeskJson.Options);
+        }
+        catch (JsonException e)
+        {
+            throw new StepConfigException(ConfigErrors.Describe(e, "config"));
+        }
+        if (config is null)
+        {
+            throw new StepConfigException([("config", "Must be an object.")]);
+        }
+        foreach (var property in ConfigProperties.Values.Where(p => p.IsRequired && resolvedConfig[p.Name] is null))
+        {
+            throw new StepConfigException([($"config.{property.Name}", "Required.")]);
+        }
+        if (config is IValidatableConfig validatable && validatable.Validate().ToList() is { Count: > 0 } errors)
+        {
+            throw new StepConfigException(errors.Select(e => ($"config.{e.Field}", e.Message)).ToList());
+        }
+        return config;
+    }
+}
+
+/// <summary>A step config that does not read: each problem names its field.</summary>
+public sealed class StepConfigException(IReadOnlyList<(string Field, string Message)> errors)
+    : Exception(string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}")))
+{
+    public IReadOnlyList<(string Field, string Message)> Errors { get; } = errors;
+}
+
+/// <summary>Every step type the desk knows, built from the <see cref="StepTypeAttribute"/> on each registered step.</summary>
+public sealed class StepRegistry
+{
+    private readonly Dictionary<string, StepDescriptor> _types;
+
+    public StepRegistry(IEnumerable<IStep> steps)
+    {
+        _types = new(StringComparer.Ordinal);
+        foreach (var step in steps)
+        {
+            var descriptor = Describe(step);
+            if (!_types.TryAdd(descriptor.Name, descriptor))
+            {
+                throw new InvalidOperationException($"Two step types are named '{descriptor.Name}'.");
+            }
+        }
+    }
+
+    public IReadOnlyCollection<StepDescriptor> All => _types.Values;
+
+    public StepDescriptor? Find(string name) => _types.GetValueOrDefault(name);
+
+    /// <summary>The step classes of an assembly, for registration.</summary>
+    public static IEnumerable<Type> StepTypesIn(Assembly assembly) => assembly.GetTypes()
+        .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IStep).IsAssignableFrom(t) && t.GetCustomAttribute<StepTypeAttribute>() is not null);
+
+    private static StepDescriptor Describe(IStep step)
+    {
+        var type = step.GetType();
+        var attribute = type.GetCustomAttribute<StepTypeAttribute>()
+            ?? throw new InvalidOperationException($"{type.Name} has no [StepType] attribute.");
+        var contract = type.GetInterfaces().Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IStep<>));
+        var configType = contract.GetGenericArguments()[0];
+        var create = typeof(StepRegistry).GetMethod(nameof(Create), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(configType)
+            .CreateDelegate<Func<IStep, StepTypeAttribute, StepDescriptor>>();
+        return create(step, attribute);
+    }
+
+    private static StepDescriptor Create<TConfig>(IStep step, StepTypeAttribute attribute) where TConfig : class
+    {
+        var typed = (IStep<TConfig>)step;
+        return new StepDescriptor(attribute, typeof(TConfig), (config, context, ct) => typed.ExecuteAsync((TConfig)config, context, ct));
+    }
+}

@@ -1,0 +1,14 @@
+namespace AutomationDesk.Core.Steps;
+
+/// <summary>Names a step type. The only place the name is spelled: the registry, API and editor read it from here.</summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class StepTypeAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
+
+    /// <summary>The label a person sees in the editor.</summary>
+    public string Label { get; init; } = "";
+
+    /// <summary>True when running the step again changes the world (sends, writes, calls): shown before a re-run.</summary>
+    public bool HasSideEffects { get; init; }
+}

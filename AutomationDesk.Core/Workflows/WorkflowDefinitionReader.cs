@@ -1,0 +1,363 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Steps;
+
+namespace AutomationDesk.Core.Workflows;
+
+/// <summary>
+/// Reads and checks a workflow definition. Everything wrong is reported at once, each problem with the field
+/// path it names (<c>steps[1].dependsOn</c>), so a person or the editor can show it beside the field.
+/// </summary>
+public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
+{
+    public const int MaxSteps = 200;
+
+    public static readonly IReadOnlyList<string> TemplateRoots =
+        ["trigger", "webhook", "steps", "workflow", "execution", "secrets", "vars", "now", "today"];
+
+    private static readonly string[] NotifyEvents = ["started", "succeeded", "failed"];
+
+    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private static partial Regex StepIdPattern();
+
+    /// <summary>Parses and validates; throws <see cref="WorkflowValidationException"/> with every problem.</summary>
+    public WorkflowDefinition Read(string json)
+    {
+        WorkflowDefinition? definition;
+        try
+        {
+            definition = JsonSerializer.Deserialize<WorkflowDefinition>(json, DeskJson.Options);
+        }
+        catch (JsonException e) when (e.InnerException?.GetType().Name == "JsonReaderException")
+        {
+            throw Single("$", $"Malformed JSON at line {e.LineNumber + 1}: {e.Message.Split(" Path:")[0]}");
+        }
+        catch (JsonException e)
+        {
+            var errors = new ValidationErrors();
+            foreach (var (field, message) in ConfigErrors.Describe(e, ""))
+            {
+                errors.Add(field.Length == 0 ? "$" : field, message);
+            }
+            throw new WorkflowValidationException(errors.ToDictionary());
+        }
+        if (definition is null)
+        {
+            throw Single("$", "A workflow definition must be a JSON object.");
+        }
+        Validate(definition);
+        return definition;
+    }
+
+    public WorkflowDefinition Read(JsonNode node) => Read(node.ToJsonString());
+
+    /// <summary>Checks a definition already in memory (for example one the editor built).</summary>
+    public void Validate(WorkflowDefinition definition)
+    {
+        var errors = new ValidationErrors();
+        if (definition.SchemaVersion != 1)
+        {
+            errors.Add("schemaVersion", "Only schemaVersion 1 is supported.");
+        }
+        if (string.IsNullOrWhiteSpace(definition.Name))
+        {
+            errors.Add("name", "Required.");
+        }
+        else if (definition.Name.Length > 200)
+        {
+            errors.Add("name", "At most 200 characters.");
+        }
+        if (definition.Description is { Length: > 2000 })
+        {
+            errors.Add("description", "At most 2000 characters.");
+        }
+        for (var i = 0; i < definition.Tags.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(definition.Tags[i]) || definition.Tags[i].Length > 50)
+            {
+                errors.Add($"tags[{i}]", "A tag is 1 to 50 characters.");
+            }
+        }
+        ValidateTrigger(definition.Trigger, errors);
+        ValidateSteps(definition, errors);
+        ValidateSettings(definition, errors);
+        errors.ThrowIfAny();
+    }
+
+    private static void ValidateTrigger(TriggerDefinition trigger, ValidationErrors errors)
+    {
+        if (!TriggerTypes.All.Contains(trigger.Type))
+        {
+            errors.Add("trigger.type", $"Unknown trigger type '{trigger.Type}': use one of {string.Join(", ", TriggerTypes.All)}.");
+            return;
+        }
+        var sections = new (string Name, object? Value)[]
+        {
+            (TriggerTypes.Schedule, trigger.Schedule), (TriggerTypes.Webhook, trigger.Webhook), (TriggerTypes.Event, trigger.Event),
+        };
+        foreach (var (name, value) in sections.Where(s => s.Value is not null && s.Name != trigger.Type))
+        {
+            errors.Add($"trigger.{name}", $"Only a '{name}' trigger has '{name}' settings.");
+        }
+        switch (trigger.Type)
+        {
+            case TriggerTypes.Schedule when trigger.Schedule is null:
+                errors.Add("trigger.schedule", "A schedule trigger needs 'schedule' with 'cron' or 'every'.");
+                break;
+            case TriggerTypes.Schedule:
+                var schedule = trigger.Schedule;
+                if ((schedule.Cron is null) == (schedule.Every is null))
+                {
+                    errors.Add("trigger.schedule", "Give either 'cron' or 'every'.");
+                }
+                if (schedule.Every is { } every && every < TimeSpan.FromSeconds(1))
+                {
+                    errors.Add("trigger.schedule.every", "At least one second.");
+                }
+                if (!TimeZoneInfo.TryFindSystemTimeZoneById(schedule.Timezone, out _))
+                {
+                    errors.Add("trigger.schedule.timezone", $"Unknown time zone '{schedule.Timezone}': use an IANA name such as Europe/Berlin.");
+                }
+                if (schedule.Overlap is not ("skip" or "queue" or "allow"))
+                {
+                    errors.Add("trigger.schedule.overlap", "Must be skip, queue or allow.");
+                }
+                if (schedule.Misfire is not ("skip" or "runOnce"))
+                {
+                    errors.Add("trigger.schedule.misfire", "Must be skip or runOnce.");
+                }
+                break;
+            case TriggerTypes.Webhook when trigger.Webhook is { } webhook:
+                if (webhook.Respond is not ("accepted" or "completed"))
+                {
+                    errors.Add("trigger.webhook.respond", "Must be accepted or completed.");
+                }
+                if (webhook.MaxBodyBytes is < 1 or > 10 * 1024 * 1024)
+                {
+                    errors.Add("trigger.webhook.maxBodyBytes", "Between 1 byte and 10 MiB.");
+                }
+                if (webhook.Signature is { } signature && signature.Scheme is not ("hmac-sha256" or "stripe" or "standard-webhooks"))
+                {
+                    errors.Add("trigger.webhook.signature.scheme", "Must be hmac-sha256, stripe or standard-webhooks.");
+                }
+                break;
+            case TriggerTypes.Event when trigger.Event is null || trigger.Event.WorkflowId == Guid.Empty:
+                errors.Add("trigger.event.workflowId", "An event trigger names the workflow whose runs start this one.");
+                break;
+        }
+    }
+
+    private void ValidateSteps(WorkflowDefinition definition, ValidationErrors errors)
+    {
+        var steps = definition.Steps;
+        if (steps.Count == 0)
+        {
+            errors.Add("steps", "A workflow needs at least one step.");
+            return;
+        }
+        if (steps.Count > MaxSteps)
+        {
+            errors.Add("steps", $"At most {MaxSteps} steps.");
+            return;
+        }
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var path = $"steps[{i}]";
+            if (!StepIdPattern().IsMatch(step.Id) || step.Id.Length > 64)
+            {
+                errors.Add($"{path}.id", $"'{step.Id}' is not a step id: use lower-case letters, digits and _, starting with a letter (at most 64).");
+            }
+            else if (!ids.Add(step.Id))
+            {
+                errors.Add($"{path}.id", $"Step id '{step.Id}' is used twice.");
+            }
+            if (step.Name is { Length: > 200 })
+            {
+                errors.Add($"{path}.name", "At most 200 characters.");
+            }
+            if (step.OnError is not (OnErrorModes.Fail or OnErrorModes.Continue))
+            {
+                errors.Add($"{path}.onError", "Must be fail or continue.");
+            }
+            if (step.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+            {
+                errors.Add($"{path}.timeout", "Must be longer than zero.");
+            }
+            if (step.Retry is { } retry)
+            {
+                if (retry.MaxAttempts is < 1 or > 20)
+                {
+                    errors.Add($"{path}.retry.maxAttempts", "Between 1 and 20.");
+                }
+                if (retry.Backoff is not ("fixed" or "exponential"))
+                {
+                    errors.Add($"{path}.retry.backoff", "Must be fixed or exponential.");
+                }
+            }
+            if (step.When is not null)
+            {
+                foreach (var (field, message) in Condition.Validate(step.When, $"{path}.when"))
+                {
+                    errors.Add(field, message);
+                }
+            }
+            if (registry.Find(step.Type) is not { } descriptor)
+            {
+                errors.Add($"{path}.type", $"Unknown step type '{step.Type}'. Known types: {string.Join(", ", registry.All.Select(d => d.Name).Order())}.");
+            }
+            else
+            {
+                ValidateConfig(descriptor, step.Config, $"{path}.config", errors);
+            }
+        }
+        var dependencies = WorkflowGraph.Dependencies(steps);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            foreach (var dependency in steps[i].DependsOn ?? [])
+            {
+                if (dependency == steps[i].Id)
+                {
+                    errors.Add($"steps[{i}].dependsOn", $"Step '{steps[i].Id}' cannot depend on itself.");
+                }
+                else if (!ids.Contains(dependency))
+                {
+                    errors.Add($"steps[{i}].dependsOn", $"Step '{dependency}' does not exist.");
+                }
+            }
+        }
+        if (WorkflowGraph.FindCycle(steps, dependencies) is { } cycle)
+        {
+            var index = steps.ToList().FindIndex(s => s.Id == cycle[0]);
+            errors.Add($"steps[{index}].dependsOn", $"Steps form a cycle: {string.Join(" → ", cycle)}.");
+            return;
+        }
+        var upstream = WorkflowGraph.Upstream(steps, dependencies);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            CheckTemplates(step.Config, $"steps[{i}].config", upstream.GetValueOrDefault(step.Id) ?? new HashSet<string>(), ids, step.Id, errors);
+            CheckTemplates(step.When, $"steps[{i}].when", upstream.GetValueOrDefault(step.Id) ?? new HashSet<string>(), ids, step.Id, errors);
+        }
+    }
+
+    private static void ValidateConfig(StepDescriptor descriptor, JsonObject config, string path, ValidationErrors errors)
+    {
+        foreach (var (name, value) in config)
+        {
+            if (!descriptor.ConfigProperties.TryGetValue(name, out var property))
+            {
+                errors.Add($"{path}.{name}", $"Unknown property '{name}' for a {descriptor.Name} step. Known: {string.Join(", ", descriptor.ConfigProperties.Keys)}.");
+                continue;
+            }
+            if (value is null || TemplateResolver.FindExpressions(value).Any() || value.ToJsonString().Contains("${", StringComparison.Ordinal))
+            {
+                continue; // A template's type is known only when the run resolves it.
+            }
+            try
+            {
+                value.Deserialize(property.PropertyType, DeskJson.Options);
+            }
+            catch (JsonException e)
+            {
+                foreach (var (field, message) in ConfigErrors.Describe(e, $"{path}.{name}"))
+                {
+                    errors.Add(field, message);
+                }
+            }
+            catch (TemplateException)
+            {
+                // Reported by CheckTemplates with the exact path.
+            }
+        }
+        foreach (var required in descriptor.ConfigProperties.Values.Where(p => p.IsRequired && !config.ContainsKey(p.Name)))
+        {
+            errors.Add($"{path}.{required.Name}", "Required.");
+        }
+    }
+
+    private static void CheckTemplates(JsonNode? value, string path, IReadOnlySet<string> upstream, IReadOnlySet<string> ids, string stepId, ValidationErrors errors)
+    {
+        List<TemplateExpression> expressions;
+        try
+        {
+            expressions = TemplateResolver.FindExpressions(value).ToList();
+        }
+        catch (TemplateException e)
+        {
+            errors.Add(path, e.Message);
+            return;
+        }
+        foreach (var expression in expressions)
+        {
+            var segments = expression.Path.Segments;
+            if (!TemplateRoots.Contains(expression.Path.Root))
+            {
+                errors.Add(path, $"Template '${{{expression.Path.Text}}}' starts with '{expression.Path.Root}': use one of {string.Join(", ", TemplateRoots)}.");
+            }
+            else if (expression.Path.Root == "steps")
+            {
+                if (segments.Count < 2 || segments[1].Name is not { } referenced)
+                {
+                    errors.Add(path, $"Template '${{{expression.Path.Text}}}' must name a step: steps.<id>.output.");
+                }
+                else if (!ids.Contains(referenced))
+                {
+                    errors.Add(path, $"Template '${{{expression.Path.Text}}}' names step '{referenced}', which does not exist.");
+                }
+                else if (!upstream.Contains(referenced))
+                {
+                    errors.Add(path, $"Template '${{{expression.Path.Text}}}' names step '{referenced}', which is not upstream of '{stepId}': add it to dependsOn.");
+                }
+            }
+        }
+    }
+
+    private static void ValidateSettings(WorkflowDefinition definition, ValidationErrors errors)
+    {
+        if (definition.Settings is not { } settings)
+        {
+            return;
+        }
+        if (settings.MaxConcurrency is < 1 or > 64)
+        {
+            errors.Add("settings.maxConcurrency", "Between 1 and 64.");
+        }
+        if (settings.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            errors.Add("settings.timeout", "Must be longer than zero.");
+        }
+        foreach (var notify in settings.NotifyOn.Where(n => !NotifyEvents.Contains(n)))
+        {
+            errors.Add("settings.notifyOn", $"'{notify}' is not one of {string.Join(", ", NotifyEvents)}.");
+        }
+        foreach (var (name, template) in settings.Keys ?? new Dictionary<string, string>())
+        {
+            List<TemplateExpression> expressions;
+            try
+            {
+                expressions = TemplateResolver.FindExpressions(JsonValue.Create(template)).ToList();
+            }
+            catch (TemplateException e)
+            {
+                errors.Add($"settings.keys.{name}", e.Message);
+                continue;
+            }
+            if (expressions.FirstOrDefault(e => e.Path.Root is "steps" or "secrets") is { } bad)
+            {
+                errors.Add($"settings.keys.{name}", $"A business key is read when the run starts: '${{{bad.Path.Text}}}' is not known then.");
+            }
+        }
+        if (settings.Output is not null)
+        {
+            var ids = definition.Steps.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+            CheckTemplates(settings.Output, "settings.output", ids, ids, "the workflow output", errors);
+        }
+    }
+
+    private static WorkflowValidationException Single(string path, string message) =>
+        new(new Dictionary<string, string[]> { [path] = [message] });
+}

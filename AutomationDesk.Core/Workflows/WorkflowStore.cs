@@ -1,0 +1,166 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Core.Workflows;
+
+/// <summary>
+/// Saves workflow definitions. Each save of a changed definition is a new version; the workflow row, its version
+/// and the audit row commit together, so a refused or failed save leaves nothing behind.
+/// </summary>
+public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, AuditTrail audit, TimeProvider time)
+{
+    public async Task<JsonObject> CreateAsync(string json, Actor actor, CancellationToken ct)
+    {
+        var definition = reader.Read(json);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var workflow = new Workflow { Id = Guid.CreateVersion7(now), CreatedAt = now };
+        Apply(workflow, definition, 1, now);
+        db.Workflows.Add(workflow);
+        db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
+        audit.Record(db, actor, "workflow.create", Target(workflow.Id), new { workflow.Name, workflow.Version });
+        await db.SaveChangesAsync(ct);
+        return Compose(workflow);
+    }
+
+    /// <summary>Saves a new definition; a version is added only when the definition changed. Null when not found.</summary>
+    public async Task<JsonObject?> UpdateAsync(Guid id, string json, Actor actor, CancellationToken ct)
+    {
+        var definition = reader.Read(json);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var workflow = await db.Workflows.SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (workflow is null)
+        {
+            return null;
+        }
+        var now = time.GetUtcNow();
+        var changed = Canonical(definition) != workflow.DefinitionJson;
+        var enabledChanged = workflow.Enabled != definition.Enabled;
+        if (!changed && !enabledChanged)
+        {
+            return Compose(workflow);
+        }
+        Apply(workflow, definition, changed ? workflow.Version + 1 : workflow.Version, now);
+        if (changed)
+        {
+            db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
+        }
+        audit.Record(db, actor, "workflow.update", Target(id), new { workflow.Name, workflow.Version, workflow.Enabled });
+        await db.SaveChangesAsync(ct);
+        return Compose(workflow);
+    }
+
+    /// <summary>Makes an old version current again, as a new version. Null when the workflow or version is unknown.</summary>
+    public async Task<JsonObject?> RestoreAsync(Guid id, int version, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var workflow = await db.Workflows.SingleOrDefaultAsync(w => w.Id == id, ct);
+        var old = await db.WorkflowVersions.AsNoTracking().SingleOrDefaultAsync(v => v.WorkflowId == id && v.Version == version, ct);
+        if (workflow is null || old is null)
+        {
+            return null;
+        }
+        if (old.DefinitionJson == workflow.DefinitionJson)
+        {
+            return Compose(workflow);
+        }
+        var definition = reader.Read(old.DefinitionJson) with { Enabled = workflow.Enabled };
+        var now = time.GetUtcNow();
+        Apply(workflow, definition, workflow.Version + 1, now);
+        db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
+        audit.Record(db, actor, "workflow.restore", Target(id), new { restoredVersion = version, workflow.Version });
+        await db.SaveChangesAsync(ct);
+        return Compose(workflow);
+    }
+
+    public async Task<JsonObject?> SetEnabledAsync(Guid id, bool enabled, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var workflow = await db.Workflows.SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (workflow is null)
+        {
+            return null;
+        }
+        if (workflow.Enabled != enabled)
+        {
+            workflow.Enabled = enabled;
+            workflow.UpdatedAt = time.GetUtcNow();
+            audit.Record(db, actor, enabled ? "workflow.enable" : "workflow.disable", Target(id), new { workflow.Name });
+            await db.SaveChangesAsync(ct);
+        }
+        return Compose(workflow);
+    }
+
+    /// <summary>Deletes a workflow and its versions. Its past executions stay, for history.</summary>
+    public async Task<bool> DeleteAsync(Guid id, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var workflow = await db.Workflows.SingleOrDefaultAsync(w => w.Id == id, ct);
+        if (workflow is null)
+        {
+            return false;
+        }
+        db.Workflows.Remove(workflow);
+        audit.Record(db, actor, "workflow.delete", Target(id), new { workflow.Name, workflow.Version });
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    public async Task<JsonObject?> GetAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Workflows.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } workflow ? Compose(workflow) : null;
+    }
+
+    /// <summary>The API shape: the definition plus id, version, createdAt and updatedAt.</summary>
+    public static JsonObject Compose(Workflow workflow)
+    {
+        var result = new JsonObject
+        {
+            ["id"] = workflow.Id,
+            ["version"] = workflow.Version,
+            ["createdAt"] = workflow.CreatedAt,
+            ["updatedAt"] = workflow.UpdatedAt,
+        };
+        foreach (var (name, value) in JsonNode.Parse(workflow.DefinitionJson)!.AsObject())
+        {
+            result[name] = value?.DeepClone();
+        }
+        result["enabled"] = workflow.Enabled;
+        return result;
+    }
+
+    /// <summary>The stored text of a definition: normalised, without the operational <c>enabled</c> flag.</summary>
+    public static string Canonical(WorkflowDefinition definition)
+    {
+        var node = JsonSerializer.SerializeToNode(definition, DeskJson.Options)!.AsObject();
+        node.Remove("enabled");
+        return node.ToJsonString(DeskJson.Options);
+    }
+
+    private static void Apply(Workflow workflow, WorkflowDefinition definition, int version, DateTimeOffset now)
+    {
+        workflow.Name = definition.Name;
+        workflow.Description = definition.Description;
+        workflow.Tags = definition.Tags.ToList();
+        workflow.Enabled = definition.Enabled;
+        workflow.TriggerType = definition.Trigger.Type;
+        workflow.DefinitionJson = Canonical(definition);
+        workflow.Version = version;
+        workflow.UpdatedAt = now;
+    }
+
+    private static WorkflowVersion NewVersion(Workflow workflow, Actor actor, DateTimeOffset now) => new()
+    {
+        WorkflowId = workflow.Id,
+        Version = workflow.Version,
+        DefinitionJson = workflow.DefinitionJson,
+        CreatedAt = now,
+        CreatedBy = actor.Name,
+    };
+
+    private static string Target(Guid id) => $"workflow:{id}";
+}

@@ -1,0 +1,1 @@
+namespace AutomationDesk.Bench; internal static class Program { private static void Main() { } }
