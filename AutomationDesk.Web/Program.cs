@@ -1,5 +1,45 @@
+using AutomationDesk.Core;
+using AutomationDesk.Web;
+using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Components;
+using AutomationDesk.Web.Hubs;
+using AutomationDesk.Web.Security;
+using Hangfire;
+using Scalar.AspNetCore;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddDeskCore(builder.Configuration);
+builder.Services.AddDeskWeb(builder.Configuration);
+
 var app = builder.Build();
+await app.InitializeDeskAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRouting();
+app.UseMiddleware<RequestSizeLimit>();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapDeskHealth();
+app.MapOpenApi().AllowAnonymous();
+app.MapScalarApiReference("/api/reference").AllowAnonymous();
+app.MapAccountEndpoints();
+app.MapWorkflowsApi();
+app.MapExecutionsApi();
+app.MapNotificationsApi();
+app.MapCollectionsApi();
+app.MapSecretsApi();
+app.MapAuditApi();
+app.MapApiKeysApi();
+app.MapUsersApi();
+app.MapHub<DeskHub>(DeskHub.Route);
+app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
+    .RequireAuthorization(DeskPolicies.Admin);
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
 app.Run();
 
 public partial class Program;

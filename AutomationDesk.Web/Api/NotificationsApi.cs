@@ -1,0 +1,96 @@
+using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web.Api;
+
+public sealed record NotificationStats(int Total, int Unread, IReadOnlyDictionary<string, int> UnreadByType, IReadOnlyDictionary<string, int> UnreadByPriority);
+
+public sealed record Changed(int Count);
+
+public static class NotificationsApi
+{
+    public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/notifications").WithTags("Notifications").RequireAuthorization(DeskPolicies.Read);
+        group.MapGet("/", List);
+        group.MapGet("/stats", Stats);
+        group.MapPost("/{id:guid}/read", Read);
+        group.MapPost("/read-all", ReadAll);
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(DeskPolicies.Write);
+        group.MapDelete("/", DeleteAll).RequireAuthorization(DeskPolicies.Write);
+        return group;
+    }
+
+    static async Task<Ok<Paged<NotificationView>>> List(
+        bool? unreadOnly, NotificationType? type, NotificationPriority? priority, [AsParameters] PageQuery paging,
+        IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Notifications.AsNoTracking();
+        if (unreadOnly == true)
+        {
+            query = query.Where(n => !n.IsRead);
+        }
+        if (type is { } t)
+        {
+            query = query.Where(n => n.Type == t);
+        }
+        if (priority is { } p)
+        {
+            query = query.Where(n => n.Priority == p);
+        }
+        return TypedResults.Ok(await query.OrderByDescending(n => n.CreatedAt)
+            .Select(n => new NotificationView(n.Id, n.Title, n.Message, n.Type, n.Priority, n.IsRead, n.CreatedAt, n.ReadAt, n.ExecutionId, n.WorkflowId))
+            .ToPageAsync(paging, ct));
+    }
+
+    static async Task<Ok<NotificationStats>> Stats(IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var total = await db.Notifications.CountAsync(ct);
+        var unread = await db.Notifications.Where(n => !n.IsRead).GroupBy(n => new { n.Type, n.Priority })
+            .Select(g => new { g.Key.Type, g.Key.Priority, Count = g.Count() }).ToListAsync(ct);
+        return TypedResults.Ok(new NotificationStats(
+            total,
+            unread.Sum(u => u.Count),
+            unread.GroupBy(u => u.Type.ToString()).ToDictionary(g => g.Key, g => g.Sum(u => u.Count)),
+            unread.GroupBy(u => u.Priority.ToString()).ToDictionary(g => g.Key, g => g.Sum(u => u.Count))));
+    }
+
+    static async Task<Results<NoContent, NotFound>> Read(Guid id, IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        if (!await db.Notifications.AnyAsync(n => n.Id == id, ct))
+        {
+            return TypedResults.NotFound();
+        }
+        await db.Notifications.Where(n => n.Id == id && !n.IsRead)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsRead, true).SetProperty(n => n.ReadAt, now), ct);
+        return TypedResults.NoContent();
+    }
+
+    static async Task<Ok<Changed>> ReadAll(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var count = await db.Notifications.Where(n => !n.IsRead)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsRead, true).SetProperty(n => n.ReadAt, now), ct);
+        return TypedResults.Ok(new Changed(count));
+    }
+
+    static async Task<Results<NoContent, NotFound>> Delete(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Notifications.Where(n => n.Id == id).ExecuteDeleteAsync(ct) == 1 ? TypedResults.NoContent() : TypedResults.NotFound();
+    }
+
+    static async Task<Ok<Changed>> DeleteAll(IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return TypedResults.Ok(new Changed(await db.Notifications.ExecuteDeleteAsync(ct)));
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using AutomationDesk.Core;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AutomationDesk.Web.Api;
+
+public sealed record SecretValue(string? Value);
+
+public static class SecretsApi
+{
+    public static RouteGroupBuilder MapSecretsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/secrets").WithTags("Secrets").RequireAuthorization(DeskPolicies.Admin);
+        group.MapGet("/", List);
+        group.MapPut("/{name}", Set);
+        group.MapDelete("/{name}", Delete);
+        return group;
+    }
+
+    static async Task<Ok<IReadOnlyList<SecretInfo>>> List(SecretStore secrets, CancellationToken ct) =>
+        TypedResults.Ok(await secrets.ListAsync(ct));
+
+    static async Task<Results<Created<SecretInfo>, Ok<SecretInfo>>> Set(string name, SecretValue body, SecretStore secrets, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
+    {
+        if (!SecretStore.IsValidName(name))
+        {
+            throw new DeskProblemException(ProblemKind.Invalid, "Bad secret name", $"'{name}' is not a secret name: letters, digits, _ and -, starting with a letter, at most 100.");
+        }
+        if (body.Value is not { Length: > 0 and <= 64 * 1024 } value)
+        {
+            throw new DeskProblemException(ProblemKind.Invalid, "Bad secret value", "value is required: 1 character to 64 KiB of text.");
+        }
+        var created = await secrets.SetAsync(name, value, user.ToActor(), ct);
+        var info = (await secrets.ListAsync(ct)).Single(s => s.Name == name);
+        return created ? TypedResults.Created($"/api/v1/secrets/{name}", info) : TypedResults.Ok(info);
+    }
+
+    static async Task<Results<NoContent, NotFound>> Delete(string name, SecretStore secrets, ClaimsPrincipal user, CancellationToken ct) =>
+        await secrets.DeleteAsync(name, user.ToActor(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+}

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using AutomationDesk.Core;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web.Api;
+
+public sealed record UserView(string Id, string Email, string Role, DateTimeOffset CreatedAt);
+
+public sealed record NewUser(string? Email, string? Password, string? Role);
+
+public sealed record RoleChange(string? Role);
+
+public static class UsersApi
+{
+    public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(DeskPolicies.Admin);
+        group.MapGet("/", List);
+        group.MapPost("/", Create);
+        group.MapPut("/{id}/role", SetRole);
+        return group;
+    }
+
+    static async Task<Ok<Paged<UserView>>> List(string? q, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = Like.Contains(q);
+            query = query.Where(u => EF.Functions.Like(u.Email!, pattern, Like.Escape));
+        }
+        return TypedResults.Ok(await query.OrderBy(u => u.Email)
+            .Select(u => new UserView(u.Id, u.Email!,
+                db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).FirstOrDefault() ?? "",
+                u.CreatedAt))
+            .ToPageAsync(paging, ct));
+    }
+
+    static async Task<Created<UserView>> Create(
+        NewUser body, UserManager<DeskUser> users, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, TimeProvider time, CancellationToken ct)
+    {
+        var role = CheckRole(body.Role);
+        if (body.Email is not { Length: > 3 } email || !email.Contains('@', StringComparison.Ordinal))
+        {
+            throw Invalid("email", "A valid email address is required.");
+        }
+        if (await users.FindByEmailAsync(email) is not null)
+        {
+            throw new DeskProblemException(ProblemKind.Conflict, "User exists", $"A user with email {email} already exists.");
+        }
+        var user = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = time.GetUtcNow() };
+        var result = await users.CreateAsync(user, body.Password ?? "");
+        if (!result.Succeeded)
+        {
+            throw Invalid("password", string.Join(" ", result.Errors.Select(e => e.Description)));
+        }
+        await users.AddToRoleAsync(user, role);
+        await Audit(dbFactory, audit, caller, "user.create", user.Id, new { email, role }, ct);
+        return TypedResults.Created($"/api/v1/users/{user.Id}", new UserView(user.Id, email, role, user.CreatedAt));
+    }
+
+    static async Task<Results<Ok<UserView>, NotFound>> SetRole(
+        string id, RoleChange body, UserManager<DeskUser> users, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, CancellationToken ct)
+    {
+        var role = CheckRole(body.Role);
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return TypedResults.NotFound();
+        }
+        if (user.Id == caller.FindFirstValue(ClaimTypes.NameIdentifier) && role != DeskRoles.Admin)
+        {
+            throw new DeskProblemException(ProblemKind.Conflict, "Cannot demote yourself", "Another admin must change your role, so the desk is never left without one.");
+        }
+        await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
+        await users.AddToRoleAsync(user, role);
+        await users.UpdateSecurityStampAsync(user);
+        await Audit(dbFactory, audit, caller, "user.role", user.Id, new { user.Email, role }, ct);
+        return TypedResults.Ok(new UserView(user.Id, user.Email!, role, user.CreatedAt));
+    }
+
+    private static string CheckRole(string? role) =>
+        DeskRoles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase))
+            ?? throw Invalid("role", $"Must be one of {string.Join(", ", DeskRoles.All)}.");
+
+    private static DeskProblemException Invalid(string field, string message) => new(ProblemKind.Invalid, $"Invalid {field}", $"{field}: {message}");
+
+    private static async Task Audit(IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, string action, string userId, object details, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        audit.Record(db, caller.ToActor(), action, $"user:{userId}", details);
+        await db.SaveChangesAsync(ct);
+    }
+}

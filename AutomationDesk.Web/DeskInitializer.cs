@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web;
+
+/// <summary>
+/// Start-up work before the desk takes requests: migrate the database, make the roles, make the first admin on an
+/// empty database, and hand open runs back to the dispatcher.
+/// </summary>
+public static partial class DeskInitializer
+{
+    public static async Task InitializeDeskAsync(this WebApplication app, CancellationToken ct = default)
+    {
+        using var scope = app.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AutomationDesk.Startup");
+        await using (var db = await services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync(ct))
+        {
+            await DeskDatabase.MigrateAsync(db, ct);
+        }
+        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in DeskRoles.All)
+        {
+            if (!await roles.RoleExistsAsync(role))
+            {
+                await roles.CreateAsync(new IdentityRole(role));
+            }
+        }
+        await CreateFirstAdminAsync(services, app.Configuration, logger, ct);
+        await services.GetRequiredService<ExecutionRecovery>().RecoverAsync(ct);
+    }
+
+    private static async Task CreateFirstAdminAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken ct)
+    {
+        var users = services.GetRequiredService<UserManager<DeskUser>>();
+        if (await users.Users.AnyAsync(ct))
+        {
+            return;
+        }
+        var email = configuration["Bootstrap:AdminEmail"] is { Length: > 0 } configured ? configured : "admin@localhost";
+        var password = configuration["Bootstrap:AdminPassword"];
+        var generated = string.IsNullOrEmpty(password);
+        if (generated)
+        {
+            password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y') + "aA1";
+        }
+        var admin = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow() };
+        var result = await users.CreateAsync(admin, password!);
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException($"Could not create the first admin {email}: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+        }
+        await users.AddToRoleAsync(admin, DeskRoles.Admin);
+        if (configuration["Bootstrap:ApiKey"] is { Length: > 0 } apiKey)
+        {
+            await services.GetRequiredService<ApiKeyStore>().CreateAsync("bootstrap", admin.Id, Actor.System, ct, apiKey);
+        }
+        if (generated)
+        {
+            // Printed once, on the console only: it is not stored anywhere in clear.
+            Console.WriteLine();
+            Console.WriteLine("  AutomationDesk created its first admin.");
+            Console.WriteLine($"  Sign in as {email} with password: {password}");
+            Console.WriteLine("  (shown only now; change it or set Bootstrap:AdminPassword before the first start)");
+            Console.WriteLine();
+        }
+        else
+        {
+            Log.AdminCreated(logger, email);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Created the first admin {Email} with the configured password")]
+        public static partial void AdminCreated(ILogger logger, string email);
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json.Serialization;
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Workflows;
+using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Hubs;
+using AutomationDesk.Web.Jobs;
+using AutomationDesk.Web.Security;
+using Hangfire;
+using Hangfire.InMemory;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using MudBlazor.Services;
+
+namespace AutomationDesk.Web;
+
+public static class DeskWebServices
+{
+    /// <summary>The host around Core: sign-in, API, live channel, jobs and the Blazor UI.</summary>
+    public static IServiceCollection AddDeskWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<LiveDeskEvents>();
+        services.AddSingleton<IDeskEvents>(sp => sp.GetRequiredService<LiveDeskEvents>());
+        services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
+        services.AddSingleton<ExecutionWaiter>();
+        services.AddTransient<ExecutionJob>();
+
+        AddSignIn(services);
+        AddJobs(services, configuration);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<DeskExceptionHandler>();
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            options.SerializerOptions.Converters.Add(new DurationJsonConverter());
+        });
+        services.AddOpenApi();
+        services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
+            .AddCheck<JobServerHealthCheck>("jobs", tags: ["ready"]);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+        return services;
+    }
+
+    private static void AddSignIn(IServiceCollection services)
+    {
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = DeskAuthentication.Scheme;
+                options.DefaultChallengeScheme = DeskAuthentication.Scheme;
+            })
+            .AddPolicyScheme(DeskAuthentication.Scheme, "Cookie or API key", options =>
+                options.ForwardDefaultSelector = context => context.Request.Headers.ContainsKey(ApiKeyAuthenticationHandler.HeaderName)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(options =>
+        {
+            options.LoginPath = "/account/login";
+            options.AccessDeniedPath = "/account/access-denied";
+            options.Cookie.Name = "AutomationDesk";
+            options.SlidingExpiration = true;
+            // Scripts and the live channel get a status code, not a redirect to the sign-in page.
+            options.Events.OnRedirectToLogin = context => DeskAuthentication.StatusOrRedirect(context, StatusCodes.Status401Unauthorized);
+            options.Events.OnRedirectToAccessDenied = context => DeskAuthentication.StatusOrRedirect(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddIdentityCore<DeskUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 8;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<DeskDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        // Identity's stores want a scoped context; everything else uses the factory.
+        services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<DeskDbContext>>().CreateDbContext());
+        services.AddAuthorization(DeskPolicies.Add);
+    }
+
+    private static void AddJobs(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+        services.AddHangfireServer(options =>
+        {
+            options.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 4));
+            // Timed work (delays) is picked up within a second of its due time.
+            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            options.ServerName = configuration["Engine:NodeName"];
+        });
+    }
+}

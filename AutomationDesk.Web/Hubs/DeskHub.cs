@@ -1,0 +1,35 @@
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+
+namespace AutomationDesk.Web.Hubs;
+
+/// <summary>The live channel at <c>/hubs/desk</c>. A client subscribes to topics and receives their changes.</summary>
+[Authorize(Policy = DeskPolicies.Read)]
+public sealed class DeskHub : Hub<IDeskClient>
+{
+    public const string Route = "/hubs/desk";
+
+    public static class Topics
+    {
+        public const string Executions = "executions";
+        public const string Notifications = "notifications";
+        public const string Schedules = "schedules";
+
+        public static string Execution(Guid id) => $"execution:{id}";
+
+        public static bool IsKnown(string topic) => topic is Executions or Notifications or Schedules
+            || (topic.StartsWith("execution:", StringComparison.Ordinal) && Guid.TryParse(topic["execution:".Length..], out _));
+    }
+
+    public async Task Subscribe(string topic)
+    {
+        if (!Topics.IsKnown(topic))
+        {
+            throw new HubException($"Unknown topic '{topic}': use executions, execution:{{id}}, notifications or schedules.");
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, topic);
+    }
+
+    public Task Unsubscribe(string topic) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topic);
+}

@@ -1,0 +1,14 @@
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Notifications;
+
+namespace AutomationDesk.Web.Hubs;
+
+/// <summary>What the server calls on a live-channel client. Shapes are those of the REST API.</summary>
+public interface IDeskClient
+{
+    Task ExecutionChanged(ExecutionSummary execution);
+
+    Task StepChanged(StepRunView step);
+
+    Task NotificationCreated(NotificationView notification);
+}

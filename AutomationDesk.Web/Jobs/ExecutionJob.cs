@@ -1,0 +1,11 @@
+using AutomationDesk.Core.Execution;
+using Hangfire;
+
+namespace AutomationDesk.Web.Jobs;
+
+/// <summary>Runs one execution. Carries only the id; the lease makes a repeat of the job harmless.</summary>
+[AutomaticRetry(Attempts = 3)]
+public sealed class ExecutionJob(WorkflowRunner runner)
+{
+    public Task ExecuteAsync(Guid executionId, CancellationToken ct) => runner.RunAsync(executionId, ct);
+}
