@@ -39,20 +39,20 @@ public static class ApiKeysApi
     {
         if (body.Name is not { Length: > 0 and <= 100 } name)
         {
-            throw new DeskProblemException(ProblemKind.Invalid, "Bad key name", "name is required, at most 100 characters.");
+            throw DeskProblemException.InvalidField("name", "Required, at most 100 characters.");
         }
         var userId = body.UserId ?? user.FindFirstValue(ClaimTypes.NameIdentifier)!;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             if (!await db.Users.AnyAsync(u => u.Id == userId, ct))
             {
-                throw new DeskProblemException(ProblemKind.Invalid, "Unknown user", $"There is no user {userId}.");
+                throw DeskProblemException.InvalidField("userId", $"There is no user {userId}.");
             }
         }
         var created = await keys.CreateAsync(name, userId, user.ToActor(), ct);
         return TypedResults.Created($"/api/v1/api-keys/{created.Info.Id}", created);
     }
 
-    static async Task<Results<NoContent, NotFound>> Revoke(Guid id, ApiKeyStore keys, ClaimsPrincipal user, CancellationToken ct) =>
-        await keys.RevokeAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    static async Task<Results<NoContent, ProblemHttpResult>> Revoke(Guid id, ApiKeyStore keys, ClaimsPrincipal user, CancellationToken ct) =>
+        await keys.RevokeAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : Problems.NotFound("API key", id);
 }

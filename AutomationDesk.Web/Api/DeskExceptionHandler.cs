@@ -18,6 +18,12 @@ public sealed class DeskExceptionHandler(IProblemDetailsService problems) : IExc
                 Title = "The workflow definition is not valid",
                 Detail = string.Join(" ", e.Errors.Select(p => $"{p.Key}: {string.Join(" ", p.Value)}")),
             },
+            DeskProblemException { Errors: { } errors } e => new HttpValidationProblemDetails(errors.ToDictionary())
+            {
+                Status = StatusCodes.Status400BadRequest,
+                Title = e.Title,
+                Detail = e.Message,
+            },
             DeskProblemException e => new ProblemDetails
             {
                 Status = e.Kind switch

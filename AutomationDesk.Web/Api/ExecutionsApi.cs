@@ -61,17 +61,17 @@ public static class ExecutionsApi
         return TypedResults.Ok(page);
     }
 
-    static async Task<Results<Ok<ExecutionDetail>, NotFound>> Get(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct) =>
-        await LoadDetailAsync(dbFactory, id, ct) is { } detail ? TypedResults.Ok(detail) : TypedResults.NotFound();
+    static async Task<Results<Ok<ExecutionDetail>, ProblemHttpResult>> Get(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct) =>
+        await LoadDetailAsync(dbFactory, id, ct) is { } detail ? TypedResults.Ok(detail) : Problems.NotFound("execution", id);
 
-    static async Task<Results<Ok<Paged<ExecutionLogView>>, NotFound>> Logs(
+    static async Task<Results<Ok<Paged<ExecutionLogView>>, ProblemHttpResult>> Logs(
         Guid id, LogLevelName? level, LogDomain? domain, string? stepId, [AsParameters] PageQuery paging,
         IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Executions.AnyAsync(e => e.Id == id, ct))
         {
-            return TypedResults.NotFound();
+            return Problems.NotFound("execution", id);
         }
         var query = db.ExecutionLogs.AsNoTracking().Where(l => l.ExecutionId == id);
         if (level is { } atLeast)
@@ -105,8 +105,7 @@ public static class ExecutionsApi
         {
             if (!Enum.TryParse<ExecutionStatus>(part, ignoreCase: true, out var parsed) || int.TryParse(part, out _))
             {
-                throw new DeskProblemException(ProblemKind.Invalid, "Unknown status",
-                    $"'{part}' is not an execution status: use {string.Join(", ", Enum.GetNames<ExecutionStatus>())}.");
+                throw DeskProblemException.InvalidField("status", $"'{part}' is not an execution status: use {string.Join(", ", Enum.GetNames<ExecutionStatus>())}.");
             }
             result.Add(parsed);
         }

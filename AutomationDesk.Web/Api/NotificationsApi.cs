@@ -60,13 +60,13 @@ public static class NotificationsApi
             unread.GroupBy(u => u.Priority.ToString()).ToDictionary(g => g.Key, g => g.Sum(u => u.Count))));
     }
 
-    static async Task<Results<NoContent, NotFound>> Read(Guid id, IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> Read(Guid id, IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         if (!await db.Notifications.AnyAsync(n => n.Id == id, ct))
         {
-            return TypedResults.NotFound();
+            return Problems.NotFound("notification", id);
         }
         await db.Notifications.Where(n => n.Id == id && !n.IsRead)
             .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsRead, true).SetProperty(n => n.ReadAt, now), ct);
@@ -82,10 +82,10 @@ public static class NotificationsApi
         return TypedResults.Ok(new Changed(count));
     }
 
-    static async Task<Results<NoContent, NotFound>> Delete(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Notifications.Where(n => n.Id == id).ExecuteDeleteAsync(ct) == 1 ? TypedResults.NoContent() : TypedResults.NotFound();
+        return await db.Notifications.Where(n => n.Id == id).ExecuteDeleteAsync(ct) == 1 ? TypedResults.NoContent() : Problems.NotFound("notification", id);
     }
 
     static async Task<Ok<Changed>> DeleteAll(IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)

@@ -18,11 +18,11 @@ public readonly record struct PageQuery(int? Page, int? PageSize)
     {
         if (Number < 1)
         {
-            throw new DeskProblemException(ProblemKind.Invalid, "Bad paging", "page starts at 1.");
+            throw DeskProblemException.InvalidField("page", "Starts at 1.");
         }
         if (Size is < 1 or > MaxPageSize)
         {
-            throw new DeskProblemException(ProblemKind.Invalid, "Bad paging", $"pageSize is between 1 and {MaxPageSize}.");
+            throw DeskProblemException.InvalidField("pageSize", $"Between 1 and {MaxPageSize}.");
         }
     }
 }

@@ -26,17 +26,17 @@ public static class SecretsApi
     {
         if (!SecretStore.IsValidName(name))
         {
-            throw new DeskProblemException(ProblemKind.Invalid, "Bad secret name", $"'{name}' is not a secret name: letters, digits, _ and -, starting with a letter, at most 100.");
+            throw DeskProblemException.InvalidField("name", $"'{name}' is not a secret name: letters, digits, _ and -, starting with a letter, at most 100.");
         }
         if (body.Value is not { Length: > 0 and <= 64 * 1024 } value)
         {
-            throw new DeskProblemException(ProblemKind.Invalid, "Bad secret value", "value is required: 1 character to 64 KiB of text.");
+            throw DeskProblemException.InvalidField("value", "Required: 1 character to 64 KiB of text.");
         }
         var created = await secrets.SetAsync(name, value, user.ToActor(), ct);
         var info = (await secrets.ListAsync(ct)).Single(s => s.Name == name);
         return created ? TypedResults.Created($"/api/v1/secrets/{name}", info) : TypedResults.Ok(info);
     }
 
-    static async Task<Results<NoContent, NotFound>> Delete(string name, SecretStore secrets, ClaimsPrincipal user, CancellationToken ct) =>
-        await secrets.DeleteAsync(name, user.ToActor(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(string name, SecretStore secrets, ClaimsPrincipal user, CancellationToken ct) =>
+        await secrets.DeleteAsync(name, user.ToActor(), ct) ? TypedResults.NoContent() : Problems.NotFound("secret", name);
 }

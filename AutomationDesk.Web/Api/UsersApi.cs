@@ -66,13 +66,13 @@ public static class UsersApi
         return TypedResults.Created($"/api/v1/users/{user.Id}", new UserView(user.Id, email, role, user.CreatedAt));
     }
 
-    static async Task<Results<Ok<UserView>, NotFound>> SetRole(
+    static async Task<Results<Ok<UserView>, ProblemHttpResult>> SetRole(
         string id, RoleChange body, UserManager<DeskUser> users, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, CancellationToken ct)
     {
         var role = CheckRole(body.Role);
         if (await users.FindByIdAsync(id) is not { } user)
         {
-            return TypedResults.NotFound();
+            return Problems.NotFound("user", id);
         }
         if (user.Id == caller.FindFirstValue(ClaimTypes.NameIdentifier) && role != DeskRoles.Admin)
         {
@@ -89,7 +89,7 @@ public static class UsersApi
         DeskRoles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase))
             ?? throw Invalid("role", $"Must be one of {string.Join(", ", DeskRoles.All)}.");
 
-    private static DeskProblemException Invalid(string field, string message) => new(ProblemKind.Invalid, $"Invalid {field}", $"{field}: {message}");
+    private static DeskProblemException Invalid(string field, string message) => DeskProblemException.InvalidField(field, message);
 
     private static async Task Audit(IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, string action, string userId, object details, CancellationToken ct)
     {

@@ -77,29 +77,29 @@ public static class WorkflowsApi
         return TypedResults.Created($"/api/v1/workflows/{workflow["id"]}", workflow);
     }
 
-    static async Task<Results<Ok<JsonObject>, NotFound>> Get(Guid id, WorkflowStore store, CancellationToken ct) =>
-        await store.GetAsync(id, ct) is { } workflow ? TypedResults.Ok(workflow) : TypedResults.NotFound();
+    static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(Guid id, WorkflowStore store, CancellationToken ct) =>
+        await store.GetAsync(id, ct) is { } workflow ? TypedResults.Ok(workflow) : Problems.NotFound("workflow", id);
 
-    static async Task<Results<Ok<JsonObject>, NotFound>> Update(Guid id, HttpRequest request, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
+    static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Update(Guid id, HttpRequest request, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
         await store.UpdateAsync(id, await RequestBody.ReadTextAsync(request, ct), user.ToActor(), ct) is { } workflow
-            ? TypedResults.Ok(workflow) : TypedResults.NotFound();
+            ? TypedResults.Ok(workflow) : Problems.NotFound("workflow", id);
 
-    static async Task<Results<NoContent, NotFound>> Delete(Guid id, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
-        await store.DeleteAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        await store.DeleteAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : Problems.NotFound("workflow", id);
 
-    static async Task<Results<Ok<JsonObject>, NotFound>> Enable(Guid id, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
-        await store.SetEnabledAsync(id, true, user.ToActor(), ct) is { } workflow ? TypedResults.Ok(workflow) : TypedResults.NotFound();
+    static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Enable(Guid id, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        await store.SetEnabledAsync(id, true, user.ToActor(), ct) is { } workflow ? TypedResults.Ok(workflow) : Problems.NotFound("workflow", id);
 
-    static async Task<Results<Ok<JsonObject>, NotFound>> Disable(Guid id, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
-        await store.SetEnabledAsync(id, false, user.ToActor(), ct) is { } workflow ? TypedResults.Ok(workflow) : TypedResults.NotFound();
+    static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Disable(Guid id, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        await store.SetEnabledAsync(id, false, user.ToActor(), ct) is { } workflow ? TypedResults.Ok(workflow) : Problems.NotFound("workflow", id);
 
-    static async Task<Results<Ok<Paged<WorkflowVersionInfo>>, NotFound>> Versions(
+    static async Task<Results<Ok<Paged<WorkflowVersionInfo>>, ProblemHttpResult>> Versions(
         Guid id, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (!await db.Workflows.AnyAsync(w => w.Id == id, ct))
         {
-            return TypedResults.NotFound();
+            return Problems.NotFound("workflow", id);
         }
         return TypedResults.Ok(await db.WorkflowVersions.AsNoTracking().Where(v => v.WorkflowId == id)
             .OrderByDescending(v => v.Version)
@@ -107,17 +107,17 @@ public static class WorkflowsApi
             .ToPageAsync(paging, ct));
     }
 
-    static async Task<Results<Ok<WorkflowVersionDetail>, NotFound>> Version(Guid id, int version, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    static async Task<Results<Ok<WorkflowVersionDetail>, ProblemHttpResult>> Version(Guid id, int version, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var found = await db.WorkflowVersions.AsNoTracking().SingleOrDefaultAsync(v => v.WorkflowId == id && v.Version == version, ct);
         return found is null
-            ? TypedResults.NotFound()
+            ? Problems.NotFound("workflow version", $"{id} v{version}")
             : TypedResults.Ok(new WorkflowVersionDetail(found.Version, found.CreatedAt, found.CreatedBy, JsonNode.Parse(found.DefinitionJson)));
     }
 
-    static async Task<Results<Ok<JsonObject>, NotFound>> Restore(Guid id, int version, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
-        await store.RestoreAsync(id, version, user.ToActor(), ct) is { } workflow ? TypedResults.Ok(workflow) : TypedResults.NotFound();
+    static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Restore(Guid id, int version, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>
+        await store.RestoreAsync(id, version, user.ToActor(), ct) is { } workflow ? TypedResults.Ok(workflow) : Problems.NotFound("workflow version", $"{id} v{version}");
 
     static async Task<Results<Ok<ExecutionDetail>, Accepted<ExecutionAccepted>>> Execute(
         Guid id, HttpRequest request, [FromQuery] bool? wait, ExecutionLauncher launcher, ExecutionWaiter waiter, ClaimsPrincipal user, CancellationToken ct)
