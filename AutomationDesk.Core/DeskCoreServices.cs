@@ -6,6 +6,7 @@ using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Workflows;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,7 +22,9 @@ public static class DeskCoreServices
     public static IServiceCollection AddDeskCore(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Desk") ?? "Data Source=data/automationdesk.db";
-        services.AddDbContextFactory<DeskDbContext>(options => DeskDatabase.Configure(options, connectionString));
+        services.AddPooledDbContextFactory<DeskDbContext>(options => DeskDatabase.Configure(options, connectionString));
+        // Identity's stores and Data Protection's key store want a scoped context; everything else uses the factory.
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContext());
         services.AddDataProtection()
             .SetApplicationName("AutomationDesk")
             .PersistKeysToDbContext<DeskDbContext>();

@@ -83,8 +83,6 @@ public static class DeskWebServices
             .AddEntityFrameworkStores<DeskDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
-        // Identity's stores want a scoped context; everything else uses the factory.
-        services.AddScoped(sp => sp.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<DeskDbContext>>().CreateDbContext());
         services.AddAuthorization(DeskPolicies.Add);
     }
 

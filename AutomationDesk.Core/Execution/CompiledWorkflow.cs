@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -42,5 +43,5 @@ public sealed class CompiledWorkflowCache
     public CompiledWorkflow GetOrCompile(Guid workflowId, int version, string definitionJson) =>
         _compiled.GetOrAdd((workflowId, version), _ => CompiledWorkflow.Compile(definitionJson));
 
-    public bool TryGet(Guid workflowId, int version, out CompiledWorkflow? compiled) => _compiled.TryGetValue((workflowId, version), out compiled);
+    public bool TryGet(Guid workflowId, int version, [NotNullWhen(true)] out CompiledWorkflow? compiled) => _compiled.TryGetValue((workflowId, version), out compiled);
 }

@@ -45,16 +45,19 @@ public sealed partial class WorkflowRunner(
             return false;
         }
         var execution = await db.Executions.Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
-        var definitionJson = await db.WorkflowVersions.AsNoTracking()
-            .Where(v => v.WorkflowId == execution.WorkflowId && v.Version == execution.WorkflowVersion)
-            .Select(v => v.DefinitionJson)
-            .SingleOrDefaultAsync(ct);
-        if (definitionJson is null && !cache.TryGet(execution.WorkflowId, execution.WorkflowVersion, out _))
+        if (!cache.TryGet(execution.WorkflowId, execution.WorkflowVersion, out var compiled))
         {
-            await FailWithoutStepsAsync(db, execution, "The workflow was deleted before this run started.", ct);
-            return true;
+            var definitionJson = await db.WorkflowVersions.AsNoTracking()
+                .Where(v => v.WorkflowId == execution.WorkflowId && v.Version == execution.WorkflowVersion)
+                .Select(v => v.DefinitionJson)
+                .SingleOrDefaultAsync(ct);
+            if (definitionJson is null)
+            {
+                await FailWithoutStepsAsync(db, execution, "The workflow was deleted before this run started.", ct);
+                return true;
+            }
+            compiled = cache.GetOrCompile(execution.WorkflowId, execution.WorkflowVersion, definitionJson);
         }
-        var compiled = cache.GetOrCompile(execution.WorkflowId, execution.WorkflowVersion, definitionJson ?? "");
         var revealed = await secrets.RevealAsync(compiled.SecretNames.ToList(), ct);
         var run = new Run(this, db, execution, compiled, revealed);
         await run.ExecuteAsync(ct);
@@ -155,7 +158,12 @@ public sealed partial class WorkflowRunner(
                         _changedSteps.Add(row);
                         AddLog(LogLevelName.Debug, LogDomain.Step, row.StepId, $"Step '{row.StepId}' started (attempt {row.Attempts})");
                     }
-                    await CheckpointAsync(ct);
+                    // A step with side effects starts only after everything before it is durable; pure steps
+                    // (transform, condition…) are safe to run again, so their results are committed together.
+                    if (done || toStart.Any(HasSideEffects))
+                    {
+                        await CheckpointAsync(ct);
+                    }
                     if (done)
                     {
                         await AfterFinishAsync(ct);
@@ -283,6 +291,8 @@ public sealed partial class WorkflowRunner(
             while (changed);
             return toStart;
         }
+
+        private bool HasSideEffects(StepRun row) => runner._registry.Find(row.Type)?.HasSideEffects ?? true;
 
         /// <summary>Done for the purpose of its dependants: finished, or failed with <c>onError: continue</c>.</summary>
         private static bool IsSettled(StepRun row) => row.Status is StepStatus.Succeeded or StepStatus.Skipped or StepStatus.Failed;
