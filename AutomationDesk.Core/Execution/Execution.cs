@@ -30,5 +30,9 @@ public sealed class Execution
     /// <summary>When a waiting run is due to be dispatched again.</summary>
     public DateTimeOffset? DueAt { get; set; }
 
+    /// <summary>Only for a test run of an unsaved draft: the definition it runs. Other runs read their version.</summary>
+    public string? DraftDefinitionJson { get; set; }
+
     public List<StepRun> Steps { get; set; } = [];
+    public List<ExecutionKey> Keys { get; set; } = [];
 }

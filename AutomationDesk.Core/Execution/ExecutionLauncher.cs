@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Workflows;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Persistence;
@@ -18,6 +21,8 @@ public sealed class ExecutionLauncher(
     IDbContextFactory<DeskDbContext> dbFactory, CompiledWorkflowCache cache, StepRegistry registry, IExecutionDispatcher dispatcher,
     IDeskEvents events, AuditTrail audit, TimeProvider time)
 {
+    public const string TestTriggerKind = "test";
+
     public async Task<ExecutionSummary> StartAsync(Guid workflowId, RunRequest request, Actor actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -31,20 +36,42 @@ public sealed class ExecutionLauncher(
             throw new DeskProblemException(ProblemKind.Conflict, "Workflow is disabled", $"Workflow '{workflow.Name}' is disabled: enable it to run it.");
         }
         var compiled = cache.GetOrCompile(workflow.Id, workflow.Version, workflow.DefinitionJson);
+        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, ct);
+    }
+
+    /// <summary>
+    /// Runs a draft that has not been saved (the editor's Test run). The run keeps the draft's definition, so it
+    /// shows in history like any other run, marked with the trigger kind <c>test</c>.
+    /// </summary>
+    public async Task<ExecutionSummary> StartTestAsync(WorkflowDefinition draft, Guid? workflowId, JsonObject input, Actor actor, CancellationToken ct)
+    {
+        var definitionJson = WorkflowStore.Canonical(draft);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var version = workflowId is { } id ? await db.Workflows.Where(w => w.Id == id).Select(w => w.Version).SingleOrDefaultAsync(ct) : 0;
+        var compiled = CompiledWorkflow.Compile(definitionJson);
+        return await EnqueueAsync(db, workflowId ?? Guid.CreateVersion7(time.GetUtcNow()), draft.Name, version, compiled, definitionJson,
+            new RunRequest(TestTriggerKind, input), actor, ct);
+    }
+
+    private async Task<ExecutionSummary> EnqueueAsync(
+        DeskDbContext db, Guid workflowId, string workflowName, int version, CompiledWorkflow compiled, string? draftJson,
+        RunRequest request, Actor actor, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var execution = new Execution
         {
             Id = id,
-            WorkflowId = workflow.Id,
-            WorkflowName = workflow.Name,
-            WorkflowVersion = workflow.Version,
+            WorkflowId = workflowId,
+            WorkflowName = workflowName,
+            WorkflowVersion = version,
             Status = ExecutionStatus.Queued,
             TriggerKind = request.TriggerKind,
             TriggerInputJson = request.Input.ToJsonString(),
             CreatedAt = now,
             CorrelationId = request.CorrelationId ?? id.ToString("N"),
             ParentExecutionId = request.ParentExecutionId,
+            DraftDefinitionJson = draftJson,
             Steps = compiled.Definition.Steps.Select((step, position) => new StepRun
             {
                 Id = Guid.CreateVersion7(now),
@@ -56,11 +83,56 @@ public sealed class ExecutionLauncher(
                 Status = StepStatus.Pending,
             }).ToList(),
         };
+        execution.Keys = BusinessKeys(execution, compiled, db);
         db.Executions.Add(execution);
         audit.Record(db, actor, "execution.start", $"execution:{id}", new { workflowId, request.TriggerKind });
         await db.SaveChangesAsync(ct);
         await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
         await dispatcher.DispatchAsync(id, ct);
         return ExecutionSummary.From(execution);
+    }
+
+    /// <summary>Evaluates <c>settings.keys</c> against what is known when the run starts. A key that cannot be read is logged and left out.</summary>
+    private List<ExecutionKey> BusinessKeys(Execution execution, CompiledWorkflow compiled, DeskDbContext db)
+    {
+        if (compiled.Definition.Settings?.Keys is not { Count: > 0 } keys)
+        {
+            return [];
+        }
+        var now = time.GetUtcNow();
+        var scope = new JsonObject
+        {
+            ["trigger"] = JsonNode.Parse(execution.TriggerInputJson),
+            ["workflow"] = new JsonObject { ["id"] = execution.WorkflowId, ["name"] = execution.WorkflowName, ["version"] = execution.WorkflowVersion },
+            ["execution"] = new JsonObject { ["id"] = execution.Id, ["correlationId"] = execution.CorrelationId },
+            ["vars"] = compiled.Vars,
+            ["now"] = now.ToString("O", CultureInfo.InvariantCulture),
+            ["today"] = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        if (execution.TriggerKind == TriggerTypes.Webhook)
+        {
+            scope["webhook"] = scope["trigger"]!.DeepClone();
+        }
+        var result = new List<ExecutionKey>();
+        foreach (var (name, template) in keys)
+        {
+            try
+            {
+                var value = TemplateResolver.AsText(TemplateResolver.ResolveText(template, scope));
+                result.Add(new ExecutionKey { ExecutionId = execution.Id, Name = name, Value = value.Length > 256 ? value[..256] : value });
+            }
+            catch (TemplateException e)
+            {
+                db.ExecutionLogs.Add(new ExecutionLog
+                {
+                    ExecutionId = execution.Id,
+                    Time = now,
+                    Level = LogLevelName.Warning,
+                    Domain = LogDomain.Trigger,
+                    Message = $"Business key '{name}' could not be read: {e.Message}",
+                });
+            }
+        }
+        return result;
     }
 }

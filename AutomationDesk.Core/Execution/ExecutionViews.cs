@@ -25,7 +25,7 @@ public sealed record ExecutionDetail(
 {
     public static ExecutionDetail From(Execution e) => new(
         e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
-        new TriggerView(e.TriggerKind, StoredJson.Parse(e.TriggerInputJson)), new Dictionary<string, string>(), e.CreatedAt,
+        new TriggerView(e.TriggerKind, StoredJson.Parse(e.TriggerInputJson)), e.Keys.ToDictionary(k => k.Name, k => k.Value), e.CreatedAt,
         e.StartedAt, e.FinishedAt, e.DurationMs, StoredJson.Parse(e.OutputJson), e.ErrorHuman, e.ErrorTech, e.CorrelationId,
         e.ParentExecutionId, e.Attempt, e.Steps.OrderBy(s => s.Position).Select(StepRunView.From).ToList());
 }

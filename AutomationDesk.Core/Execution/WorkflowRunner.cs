@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution.Templates;
 using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Steps;
@@ -24,6 +25,7 @@ public sealed partial class WorkflowRunner(
     SecretStore secrets,
     IExecutionDispatcher dispatcher,
     IDeskEvents events,
+    NotificationService notifications,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<WorkflowRunner> logger)
@@ -32,6 +34,7 @@ public sealed partial class WorkflowRunner(
     private readonly StepRegistry _registry = registry;
     private readonly IExecutionDispatcher _dispatcher = dispatcher;
     private readonly IDeskEvents _events = events;
+    private readonly NotificationService _notifications = notifications;
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
 
@@ -45,7 +48,12 @@ public sealed partial class WorkflowRunner(
             return false;
         }
         var execution = await db.Executions.Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
-        if (!cache.TryGet(execution.WorkflowId, execution.WorkflowVersion, out var compiled))
+        CompiledWorkflow? compiled;
+        if (execution.DraftDefinitionJson is { } draft)
+        {
+            compiled = CompiledWorkflow.Compile(draft);
+        }
+        else if (!cache.TryGet(execution.WorkflowId, execution.WorkflowVersion, out compiled))
         {
             var definitionJson = await db.WorkflowVersions.AsNoTracking()
                 .Where(v => v.WorkflowId == execution.WorkflowId && v.Version == execution.WorkflowVersion)
@@ -130,8 +138,12 @@ public sealed partial class WorkflowRunner(
             var renewEvery = runner._options.LeaseDuration / 3;
             var renewAt = _time.GetUtcNow() + renewEvery;
             RecoverInterrupted();
-            AddLog(LogLevelName.Information, LogDomain.System, null, execution.Attempt > 1 || execution.Steps.Any(s => s.Status != StepStatus.Pending)
-                ? "Run resumed" : "Run started");
+            var firstStart = execution.Attempt == 1 && execution.Steps.All(s => s.Status == StepStatus.Pending);
+            AddLog(LogLevelName.Information, LogDomain.System, null, firstStart ? "Run started" : "Run resumed");
+            if (firstStart)
+            {
+                await NotifyAsync("started", ct);
+            }
             try
             {
                 while (true)
@@ -498,6 +510,32 @@ public sealed partial class WorkflowRunner(
             {
                 await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
             }
+            else if (execution.Status == ExecutionStatus.Succeeded)
+            {
+                await NotifyAsync("succeeded", ct);
+            }
+            else if (execution.Status == ExecutionStatus.Failed)
+            {
+                await NotifyAsync("failed", ct);
+            }
+        }
+
+        /// <summary>Raises the notification <c>settings.notifyOn</c> asks for, once per run and event.</summary>
+        private async Task NotifyAsync(string what, CancellationToken ct)
+        {
+            if (Definition.Settings?.NotifyOn.Contains(what) != true)
+            {
+                return;
+            }
+            var (type, priority, message) = what switch
+            {
+                "failed" => (NotificationType.Error, NotificationPriority.High, execution.ErrorHuman ?? "The run failed."),
+                "succeeded" => (NotificationType.Success, NotificationPriority.Normal, $"Finished in {execution.DurationMs} ms."),
+                _ => (NotificationType.Info, NotificationPriority.Low, $"Started by {execution.TriggerKind}."),
+            };
+            await runner._notifications.CreateAsync(new NewNotification(
+                $"{execution.WorkflowName} {what}", message, type, priority, execution.Id, execution.WorkflowId,
+                StableId.From($"notify:{execution.Id}:{what}")), ct);
         }
 
         private async Task<bool> RenewLeaseAsync(CancellationToken ct)

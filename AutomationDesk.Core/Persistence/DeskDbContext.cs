@@ -19,6 +19,7 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<WorkflowVersion> WorkflowVersions => Set<WorkflowVersion>();
     public DbSet<Execution.Execution> Executions => Set<Execution.Execution>();
     public DbSet<StepRun> StepRuns => Set<StepRun>();
+    public DbSet<ExecutionKey> ExecutionKeys => Set<ExecutionKey>();
     public DbSet<ExecutionLog> ExecutionLogs => Set<ExecutionLog>();
     public DbSet<CollectionRecord> Records => Set<CollectionRecord>();
     public DbSet<Notification> Notifications => Set<Notification>();

@@ -9,6 +9,8 @@ namespace AutomationDesk.Web.Api;
 
 public static class ExecutionsApi
 {
+    public const string KeyPrefix = "key.";
+
     public static RouteGroupBuilder MapExecutionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/executions").WithTags("Executions").RequireAuthorization(DeskPolicies.Read);
@@ -18,12 +20,19 @@ public static class ExecutionsApi
         return group;
     }
 
+    /// <summary>Lists runs. Business keys filter as <c>key.&lt;name&gt;=value</c>, e.g. <c>?key.customer=c1</c>.</summary>
     static async Task<Ok<Paged<ExecutionSummary>>> List(
         Guid? workflowId, string? status, string? trigger, DateTimeOffset? from, DateTimeOffset? to, string? q,
-        [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+        [AsParameters] PageQuery paging, HttpRequest request, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Executions.AsNoTracking();
+        foreach (var (name, value) in request.Query.Where(p => p.Key.StartsWith(KeyPrefix, StringComparison.Ordinal)))
+        {
+            var keyName = name[KeyPrefix.Length..];
+            var keyValue = value.ToString();
+            query = query.Where(e => db.ExecutionKeys.Any(k => k.ExecutionId == e.Id && k.Name == keyName && k.Value == keyValue));
+        }
         if (workflowId is { } workflow)
         {
             query = query.Where(e => e.WorkflowId == workflow);
@@ -94,7 +103,7 @@ public static class ExecutionsApi
     public static async Task<ExecutionDetail?> LoadDetailAsync(IDbContextFactory<DeskDbContext> dbFactory, Guid id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var execution = await db.Executions.AsNoTracking().Include(e => e.Steps).AsSplitQuery().SingleOrDefaultAsync(e => e.Id == id, ct);
+        var execution = await db.Executions.AsNoTracking().Include(e => e.Steps).Include(e => e.Keys).AsSplitQuery().SingleOrDefaultAsync(e => e.Id == id, ct);
         return execution is null ? null : ExecutionDetail.From(execution);
     }
 

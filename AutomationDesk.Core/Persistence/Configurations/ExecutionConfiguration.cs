@@ -15,6 +15,7 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.Property(e => e.CorrelationId).HasMaxLength(128);
         builder.Property(e => e.LeaseOwner).HasMaxLength(128);
         builder.HasMany(e => e.Steps).WithOne().HasForeignKey(s => s.ExecutionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(e => e.Keys).WithOne().HasForeignKey(k => k.ExecutionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.WorkflowId, e.CreatedAt });
         builder.HasIndex(e => new { e.Status, e.CreatedAt });
         builder.HasIndex(e => e.CreatedAt);
@@ -31,6 +32,18 @@ internal sealed class StepRunConfiguration : IEntityTypeConfiguration<StepRun>
         builder.Property(s => s.Type).HasMaxLength(64);
         builder.Property(s => s.Name).HasMaxLength(200);
         builder.HasIndex(s => new { s.ExecutionId, s.StepId }).IsUnique();
+    }
+}
+
+internal sealed class ExecutionKeyConfiguration : IEntityTypeConfiguration<ExecutionKey>
+{
+    public void Configure(EntityTypeBuilder<ExecutionKey> builder)
+    {
+        builder.HasKey(k => new { k.ExecutionId, k.Name });
+        builder.Property(k => k.Name).HasMaxLength(64);
+        builder.Property(k => k.Value).HasMaxLength(256);
+        // Finding runs by a key is "name = x and value = y": one index answers it.
+        builder.HasIndex(k => new { k.Name, k.Value, k.ExecutionId });
     }
 }
 

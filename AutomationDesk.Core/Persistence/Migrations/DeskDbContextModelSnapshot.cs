@@ -76,6 +76,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DraftDefinitionJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
@@ -146,6 +149,27 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasIndex("WorkflowId", "CreatedAt");
 
                     b.ToTable("Executions");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionKey", b =>
+                {
+                    b.Property<Guid>("ExecutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ExecutionId", "Name");
+
+                    b.HasIndex("Name", "Value", "ExecutionId");
+
+                    b.ToTable("ExecutionKeys");
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionLog", b =>
@@ -679,6 +703,15 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionKey", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Execution.Execution", null)
+                        .WithMany("Keys")
+                        .HasForeignKey("ExecutionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionLog", b =>
                 {
                     b.HasOne("AutomationDesk.Core.Execution.Execution", null)
@@ -768,6 +801,8 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
             modelBuilder.Entity("AutomationDesk.Core.Execution.Execution", b =>
                 {
+                    b.Navigation("Keys");
+
                     b.Navigation("Steps");
                 });
 #pragma warning restore 612, 618
