@@ -5,6 +5,9 @@ namespace AutomationDesk.Core.Security;
 public sealed class DeskUser : IdentityUser
 {
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The person's choice of the dark theme, kept across sign-ins and browsers.</summary>
+    public bool PrefersDarkTheme { get; set; }
 }
 
 /// <summary>The three roles; Viewer reads, Editor also writes and runs, Admin also manages.</summary>
