@@ -1,0 +1,104 @@
+using AutomationDesk.Core;
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Hubs;
+using Bunit;
+using Bunit.TestDoubles;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+
+namespace AutomationDesk.Tests.Components;
+
+/// <summary>
+/// A bunit context for the desk's pages: MudBlazor, the real Core services over a temporary SQLite file,
+/// the live events pages listen to, and a signed-in user whose roles each test chooses.
+/// Runs started here are queued only; a test that needs one to finish runs it with <see cref="RunQueuedAsync"/>.
+/// </summary>
+public abstract class DeskPageTest : BunitContext, IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "desk-page-" + Guid.NewGuid().ToString("N"));
+
+    protected DeskPageTest()
+    {
+        Directory.CreateDirectory(_folder);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_folder, "desk.db")}",
+            ["Http:AllowPrivateNetworks"] = "true",
+        }).Build();
+
+        Services.AddSingleton<IConfiguration>(configuration);
+        Services.AddLogging();
+        Services.AddSignalR();
+        Services.AddDeskCore(configuration);
+        Services.AddSingleton<LiveDeskEvents>();
+        Services.AddSingleton<Core.Live.IDeskEvents>(sp => sp.GetRequiredService<LiveDeskEvents>());
+        Services.AddSingleton<QueuedRuns>();
+        Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<QueuedRuns>());
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+
+        Auth = AddAuthorization();
+        Auth.SetAuthorized("admin@desk.test");
+        Auth.SetRoles("Admin");
+        Auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "test-user"));
+
+        using var db = Services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContext();
+        db.Database.Migrate();
+    }
+
+    protected BunitAuthorizationContext Auth { get; }
+
+    protected DeskDbContext NewDb() => Services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContext();
+
+    /// <summary>Runs every queued execution to its end (or its next wait) on the test's thread.</summary>
+    protected async Task RunQueuedAsync()
+    {
+        var queued = Services.GetRequiredService<QueuedRuns>();
+        var runner = Services.GetRequiredService<WorkflowRunner>();
+        while (queued.TryTake(out var executionId))
+        {
+            await runner.RunAsync(executionId, CancellationToken.None);
+        }
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // MudBlazor's services are only async-disposable, so the context is disposed here and xunit's Dispose finds it done.
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open; the temp folder is cleaned by the OS.
+        }
+    }
+
+    /// <summary>A dispatcher that only remembers what it was given.</summary>
+    public sealed class QueuedRuns : IExecutionDispatcher
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<Guid> _queue = new();
+
+        public bool TryTake(out Guid executionId) => _queue.TryDequeue(out executionId);
+
+        public Task DispatchAsync(Guid executionId, CancellationToken ct)
+        {
+            _queue.Enqueue(executionId);
+            return Task.CompletedTask;
+        }
+
+        public Task DispatchAtAsync(Guid executionId, DateTimeOffset dueAt, CancellationToken ct)
+        {
+            _queue.Enqueue(executionId);
+            return Task.CompletedTask;
+        }
+    }
+}
