@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AutomationDesk.Core.Execution.Templates;
 using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Triggers;
 
 namespace AutomationDesk.Core.Workflows;
 
@@ -112,13 +113,9 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
                 {
                     errors.Add("trigger.schedule", "Give either 'cron' or 'every'.");
                 }
-                if (schedule.Every is { } every && every < TimeSpan.FromSeconds(1))
+                else if (!ScheduleCalendar.TryCreate(schedule, out _, out var field, out var error))
                 {
-                    errors.Add("trigger.schedule.every", "At least one second.");
-                }
-                if (!TimeZoneInfo.TryFindSystemTimeZoneById(schedule.Timezone, out _))
-                {
-                    errors.Add("trigger.schedule.timezone", $"Unknown time zone '{schedule.Timezone}': use an IANA name such as Europe/Berlin.");
+                    errors.Add($"trigger.schedule.{field}", error);
                 }
                 if (schedule.Overlap is not ("skip" or "queue" or "allow"))
                 {
