@@ -329,7 +329,7 @@ public sealed partial class WorkflowRunner(
                 {
                     throw new StepFailedException($"Step type '{step.Type}' is not known to this desk.");
                 }
-                resolved = (JsonObject)TemplateResolver.Resolve(step.Config, Scope())!;
+                resolved = descriptor.ResolveConfig(step.Config, Scope());
             }
             catch (Exception e) when (e is TemplateException or StepFailedException)
             {

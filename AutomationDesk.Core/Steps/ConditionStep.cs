@@ -5,12 +5,14 @@ namespace AutomationDesk.Core.Steps;
 
 /// <summary>Evaluates a condition; the output is <c>{ "result": true|false }</c> for later steps' <c>when</c>.</summary>
 [StepType("condition", Label = "Condition")]
-public sealed class ConditionStep : IStep<ConditionConfig>
+public sealed class ConditionStep : IStep<ConditionConfig>, IResolvesOwnTemplates
 {
+    /// <summary>Resolved as a condition, so <c>exists</c> and <c>empty</c> on a missing path answer instead of failing.</summary>
+    public JsonObject ResolveConfig(JsonObject config, JsonObject scope) => (JsonObject)Condition.Resolve(config, scope)!;
+
     public Task<StepResult> ExecuteAsync(ConditionConfig config, StepContext context, CancellationToken ct)
     {
-        // Templates were resolved before the step ran, so the scope is empty: only literal values remain.
-        var result = Condition.Evaluate(config.ToCondition(), []);
+        var result = Condition.EvaluateResolved(config.ToCondition());
         return Task.FromResult(StepResult.Done(new JsonObject { ["result"] = result }));
     }
 }

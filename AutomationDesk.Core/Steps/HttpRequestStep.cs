@@ -24,7 +24,8 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         timeout.CancelAfter(config.Timeout ?? limits.DefaultTimeout);
         using var request = BuildRequest(config);
         var client = clients.CreateClient(ClientName);
-        context.Log(LogLevelName.Information, $"{request.Method} {request.RequestUri}");
+        var target = $"{request.Method} {Shown(request.RequestUri!)}";
+        context.Log(LogLevelName.Information, target);
         HttpResponseMessage response;
         try
         {
@@ -32,11 +33,11 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new StepFailedException($"{request.Method} {request.RequestUri} did not answer within {config.Timeout ?? limits.DefaultTimeout:c}.", null, e);
+            throw new StepFailedException($"{target} did not answer within {config.Timeout ?? limits.DefaultTimeout:c}.", null, e);
         }
         catch (HttpRequestException e)
         {
-            throw new StepFailedException($"Could not reach {request.RequestUri}: {e.Message}", null, e);
+            throw new StepFailedException($"Could not reach {Shown(request.RequestUri!)}: {e.Message}", null, e);
         }
         using (response)
         {
@@ -51,12 +52,18 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
             {
                 var snippet = TemplatesText(body);
                 throw new StepFailedException(
-                    $"{request.Method} {request.RequestUri} answered {(int)response.StatusCode} {response.ReasonPhrase}.",
+                    $"{target} answered {(int)response.StatusCode} {response.ReasonPhrase}.",
                     $"HTTP {(int)response.StatusCode}: {snippet}");
             }
             return StepResult.Done(output);
         }
     }
+
+    /// <summary>
+    /// The URL as logs and errors show it: escaped exactly as sent (so the run's secret masking recognises a secret
+    /// in it; <see cref="Uri.ToString"/> would unescape part of it) and without a user name and password.
+    /// </summary>
+    private static string Shown(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
 
     private static HttpRequestMessage BuildRequest(HttpRequestConfig config)
     {
@@ -182,7 +189,7 @@ public static class HttpStepClient
                 var options = sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>();
                 return new SocketsHttpHandler
                 {
-                    ConnectCallback = NetworkGuard.ConnectCallback(() => options.CurrentValue.AllowPrivateNetworks),
+                    ConnectCallback = NetworkGuard.ConnectCallback(() => options.CurrentValue),
                     AllowAutoRedirect = true,
                     MaxAutomaticRedirections = 5,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),

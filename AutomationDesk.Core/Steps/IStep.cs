@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>Marks a step type for registration; implement <see cref="IStep{TConfig}"/>.</summary>
@@ -16,4 +18,10 @@ public interface IValidatableConfig
 {
     /// <summary>Problems, each with the config field it names (camelCase).</summary>
     IEnumerable<(string Field, string Message)> Validate();
+}
+
+/// <summary>A step type that resolves the templates of its config itself, instead of the engine's plain resolution.</summary>
+public interface IResolvesOwnTemplates
+{
+    JsonObject ResolveConfig(JsonObject config, JsonObject scope);
 }

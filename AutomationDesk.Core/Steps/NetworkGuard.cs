@@ -73,15 +73,20 @@ public static class NetworkGuard
         return true;
     }
 
-    /// <summary>A connect callback for <see cref="SocketsHttpHandler"/> that refuses blocked addresses.</summary>
-    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(Func<bool> allowPrivate) =>
+    /// <summary>
+    /// A connect callback for <see cref="SocketsHttpHandler"/> that refuses blocked addresses, unless the options
+    /// allow internal networks or name the host in <see cref="HttpStepOptions.AllowedHosts"/>.
+    /// </summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(Func<HttpStepOptions> options) =>
         async (context, ct) =>
         {
             var host = context.DnsEndPoint.Host;
             var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
                 ? [literal]
                 : await Dns.GetHostAddressesAsync(host, ct);
-            var allowed = allowPrivate() ? addresses : addresses.Where(a => Refusal(a) is null).ToArray();
+            var limits = options();
+            var trusted = limits.AllowPrivateNetworks || limits.AllowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
+            var allowed = trusted ? addresses : addresses.Where(a => Refusal(a) is null).ToArray();
             if (allowed.Length == 0)
             {
                 var reason = addresses.Length == 0 ? $"{host} has no address" : Refusal(addresses[0]);

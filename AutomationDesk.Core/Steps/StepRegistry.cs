@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using AutomationDesk.Core.Execution.Templates;
 using AutomationDesk.Core.Workflows;
 
 namespace AutomationDesk.Core.Steps;
@@ -10,9 +11,11 @@ namespace AutomationDesk.Core.Steps;
 public sealed class StepDescriptor
 {
     private readonly Func<object, StepContext, CancellationToken, Task<StepResult>> _run;
+    private readonly IResolvesOwnTemplates? _resolver;
 
-    internal StepDescriptor(StepTypeAttribute attribute, Type configType, Func<object, StepContext, CancellationToken, Task<StepResult>> run)
+    internal StepDescriptor(StepTypeAttribute attribute, Type configType, Func<object, StepContext, CancellationToken, Task<StepResult>> run, IResolvesOwnTemplates? resolver)
     {
+        _resolver = resolver;
         Name = attribute.Name;
         Label = attribute.Label.Length > 0 ? attribute.Label : attribute.Name;
         HasSideEffects = attribute.HasSideEffects;
@@ -29,6 +32,10 @@ public sealed class StepDescriptor
 
     /// <summary>The config's JSON properties by camelCase name.</summary>
     public IReadOnlyDictionary<string, JsonPropertyInfo> ConfigProperties { get; }
+
+    /// <summary>The config with its templates resolved against a run's scope; an unknown path throws a <see cref="TemplateException"/>.</summary>
+    public JsonObject ResolveConfig(JsonObject config, JsonObject scope) =>
+        _resolver?.ResolveConfig(config, scope) ?? (JsonObject)TemplateResolver.Resolve(config, scope)!;
 
     /// <summary>Reads the resolved config (naming a bad field) and runs the step.</summary>
     public Task<StepResult> ExecuteAsync(JsonObject resolvedConfig, StepContext context, CancellationToken ct) =>
@@ -111,6 +118,6 @@ public sealed class StepRegistry
     private static StepDescriptor Create<TConfig>(IStep step, StepTypeAttribute attribute) where TConfig : class
     {
         var typed = (IStep<TConfig>)step;
-        return new StepDescriptor(attribute, typeof(TConfig), (config, context, ct) => typed.ExecuteAsync((TConfig)config, context, ct));
+        return new StepDescriptor(attribute, typeof(TConfig), (config, context, ct) => typed.ExecuteAsync((TConfig)config, context, ct), step as IResolvesOwnTemplates);
     }
 }

@@ -35,7 +35,7 @@ public abstract class DeskPageTest : BunitContext, IAsyncLifetime
         Services.AddSignalR();
         Services.AddDeskCore(configuration);
         Services.AddSingleton<LiveDeskEvents>();
-        Services.AddSingleton<Core.Live.IDeskEvents>(sp => sp.GetRequiredService<LiveDeskEvents>());
+        Services.AddSingleton<global::AutomationDesk.Core.Live.IDeskEvents>(sp => sp.GetRequiredService<LiveDeskEvents>());
         Services.AddSingleton<QueuedRuns>();
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<QueuedRuns>());
         Services.AddMudServices();

@@ -64,40 +64,76 @@ public static class Condition
         }
     }
 
-    public static bool Evaluate(JsonNode? condition, JsonObject scope)
+    public static bool Evaluate(JsonNode? condition, JsonObject scope) => EvaluateResolved(Resolve(condition, scope));
+
+    /// <summary>
+    /// The condition with its templates replaced by their values, ready for <see cref="EvaluateResolved"/>. A missing
+    /// path is an error, except as the left side of <c>exists</c> and <c>empty</c>, where it reads as null: that is the
+    /// question those operators ask. A plain template becomes true or false.
+    /// </summary>
+    public static JsonNode? Resolve(JsonNode? condition, JsonObject scope)
     {
         switch (condition)
         {
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                return TemplateResolver.IsTruthy(TemplateResolver.ResolveText(v.GetValue<string>(), scope));
+                return JsonValue.Create(TemplateResolver.IsTruthy(TemplateResolver.ResolveText(v.GetValue<string>(), scope)));
+            case JsonObject obj when obj["all"] is JsonArray all:
+                return new JsonObject { ["all"] = new JsonArray(all.Select(c => Resolve(c, scope)).ToArray()) };
+            case JsonObject obj when obj["any"] is JsonArray any:
+                return new JsonObject { ["any"] = new JsonArray(any.Select(c => Resolve(c, scope)).ToArray()) };
+            case JsonObject obj:
+                var op = OperatorOf(obj);
+                var resolved = new JsonObject
+                {
+                    ["left"] = op is "exists" or "empty" ? ResolveOrNull(obj["left"], scope) : TemplateResolver.Resolve(obj["left"], scope),
+                    ["operator"] = op,
+                };
+                if (obj.ContainsKey("right"))
+                {
+                    resolved["right"] = TemplateResolver.Resolve(obj["right"], scope);
+                }
+                return resolved;
+            default:
+                return condition?.DeepClone();
+        }
+    }
+
+    /// <summary>Evaluates a condition whose templates are already resolved; text is never read as a template again.</summary>
+    public static bool EvaluateResolved(JsonNode? condition)
+    {
+        switch (condition)
+        {
             case JsonValue v:
                 return TemplateResolver.IsTruthy(v);
             case JsonObject obj when obj["all"] is JsonArray all:
-                return all.All(c => Evaluate(c, scope));
+                return all.All(EvaluateResolved);
             case JsonObject obj when obj["any"] is JsonArray any:
-                return any.Any(c => Evaluate(c, scope));
+                return any.Any(EvaluateResolved);
             case JsonObject obj:
-                var op = obj["operator"]?.GetValue<string>() ?? "eq";
-                if (op is "exists" or "empty")
+                var op = OperatorOf(obj);
+                return op switch
                 {
-                    var (found, value) = TryResolve(obj["left"], scope);
-                    return op == "exists" ? found && value is not null : !found || IsEmpty(value);
-                }
-                return Compare(TemplateResolver.Resolve(obj["left"], scope), op, TemplateResolver.Resolve(obj["right"], scope));
+                    "exists" => obj["left"] is not null,
+                    "empty" => IsEmpty(obj["left"]),
+                    _ => Compare(obj["left"], op, obj["right"]),
+                };
             default:
                 return false;
         }
     }
 
-    private static (bool Found, JsonNode? Value) TryResolve(JsonNode? node, JsonObject scope)
+    private static string OperatorOf(JsonObject condition) =>
+        condition["operator"] is JsonValue o && o.GetValueKind() == JsonValueKind.String ? o.GetValue<string>() : "eq";
+
+    private static JsonNode? ResolveOrNull(JsonNode? node, JsonObject scope)
     {
         try
         {
-            return (true, TemplateResolver.Resolve(node, scope));
+            return TemplateResolver.Resolve(node, scope);
         }
         catch (TemplateException)
         {
-            return (false, null);
+            return null;
         }
     }
 

@@ -1,0 +1,81 @@
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using static AutomationDesk.Tests.Support.Definitions;
+
+namespace AutomationDesk.Tests.Core.Execution;
+
+public sealed class LeaseTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly TaskCompletionSource _called = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CoreDesk _desk = null!;
+    private LoopbackServer _server = null!;
+    private int _calls;
+
+    public async Task InitializeAsync()
+    {
+        _desk = await CoreDesk.StartAsync();
+        _server = await LoopbackServer.StartAsync(app => app.MapGet("/slow", async () =>
+        {
+            Interlocked.Increment(ref _calls);
+            _called.TrySetResult();
+            await _release.Task;
+            return Results.Json(new { ok = true });
+        }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _release.TrySetResult();
+        await _server.DisposeAsync();
+        await _desk.DisposeAsync();
+    }
+
+    private WorkflowRunner Runner(string node) =>
+        ActivatorUtilities.CreateInstance<WorkflowRunner>(_desk.Services, Options.Create(new EngineOptions { NodeName = node }));
+
+    private async Task<Guid> QueuedRunAsync() =>
+        await _desk.StartAsync(await _desk.SaveAsync(Workflow(Http("call", _server.Url("/slow")))));
+
+    [Fact]
+    public async Task A_second_runner_cannot_claim_a_run_another_runner_holds()
+    {
+        var executionId = await QueuedRunAsync();
+        var first = Runner("node-a").RunAsync(executionId, CancellationToken.None);
+        await _called.Task.WaitAsync(Bound);
+
+        var second = await Runner("node-b").RunAsync(executionId, CancellationToken.None);
+        var held = await _desk.ExecutionAsync(executionId);
+        _release.SetResult();
+
+        Assert.False(second);
+        Assert.Equal("node-a", held.LeaseOwner);
+        Assert.Equal(CoreDesk.Epoch + new EngineOptions().LeaseDuration, held.LeaseExpiresAt);
+        Assert.True(await first.WaitAsync(Bound));
+        Assert.Equal(1, _calls);
+        Assert.Equal(ExecutionStatus.Succeeded, (await _desk.ExecutionAsync(executionId)).Status);
+    }
+
+    [Fact]
+    public async Task Two_runners_claiming_at_once_run_the_execution_once()
+    {
+        var executionId = await QueuedRunAsync();
+        _release.SetResult();
+
+        var results = await Task.WhenAll(
+            Task.Run(() => Runner("node-a").RunAsync(executionId, CancellationToken.None)),
+            Task.Run(() => Runner("node-b").RunAsync(executionId, CancellationToken.None))).WaitAsync(Bound);
+
+        Assert.Single(results, ran => ran);
+        Assert.Equal(1, _calls);
+        var execution = await _desk.ExecutionAsync(executionId);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        Assert.Equal(1, execution.Steps[0].Attempts);
+        Assert.Single(await _desk.LogsAsync(executionId), l => l.Message == "Run started");
+    }
+}
