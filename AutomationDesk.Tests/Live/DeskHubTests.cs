@@ -113,6 +113,42 @@ public sealed class DeskHubTests(DeskApp desk)
     }
 
     [Fact]
+    public async Task A_notifications_subscriber_receives_a_notification_a_run_raises()
+    {
+        var title = Workflows.UniqueName("Live notice");
+        var definition = new JsonObject
+        {
+            ["schemaVersion"] = 1,
+            ["name"] = Workflows.UniqueName("Live notifier"),
+            ["trigger"] = new JsonObject { ["type"] = "manual" },
+            ["steps"] = new JsonArray
+            {
+                new JsonObject { ["id"] = "notify", ["type"] = "notification.send", ["config"] = new JsonObject { ["title"] = title, ["priority"] = "High" } },
+            },
+        };
+        var workflow = await Workflows.CreateAsync(desk.Editor, definition);
+        await using var connection = Connect(desk.ViewerKey);
+        var received = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.On<JsonObject>(nameof(IDeskClient.NotificationCreated), notification =>
+        {
+            if ((string?)notification["title"] == title)
+            {
+                received.TrySetResult(notification);
+            }
+        });
+        await connection.StartAsync();
+        await connection.InvokeAsync("Subscribe", "notifications");
+
+        var run = await Workflows.RunAsync(desk.Editor, ApiAnswers.V7(workflow["id"]), new { });
+
+        var notification = await received.Task.WaitAsync(Patience);
+        Assert.Equal("High", (string)notification["priority"]!);
+        Assert.False((bool)notification["isRead"]!);
+        Assert.Equal((string)run["id"]!, (string)notification["executionId"]!);
+        Assert.Equal((string)run["steps"]![0]!["output"]!["id"]!, (string)notification["id"]!);
+    }
+
+    [Fact]
     public async Task An_unknown_topic_is_refused_with_a_message_that_names_it()
     {
         await using var connection = Connect(desk.ViewerKey);
