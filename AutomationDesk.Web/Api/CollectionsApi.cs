@@ -29,9 +29,10 @@ public static class CollectionsApi
             var pattern = Like.Contains(q);
             query = query.Where(r => EF.Functions.Like(r.Collection, pattern, Like.Escape));
         }
+        // Ordered before the projection: EF cannot sort by a member of a record built through its constructor.
         return TypedResults.Ok(await query.GroupBy(r => r.Collection)
-            .Select(g => new CollectionInfo(g.Key, g.Count(), g.Max(r => r.CreatedAt)))
-            .OrderBy(c => c.Name)
+            .OrderBy(g => g.Key)
+            .Select(g => new CollectionInfo(g.Key, g.Count(), g.OrderByDescending(r => r.CreatedAt).Select(r => r.CreatedAt).First()))
             .ToPageAsync(paging, ct));
     }
 

@@ -1,8 +1,10 @@
 using System.Security.Claims;
 using AutomationDesk.Core;
+using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 
 namespace AutomationDesk.Web.Api;
 
@@ -19,8 +21,17 @@ public static class SecretsApi
         return group;
     }
 
-    static async Task<Ok<IReadOnlyList<SecretInfo>>> List(SecretStore secrets, CancellationToken ct) =>
-        TypedResults.Ok(await secrets.ListAsync(ct));
+    static async Task<Ok<Paged<SecretInfo>>> List(string? q, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Secrets.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = Like.Contains(q);
+            query = query.Where(s => EF.Functions.Like(s.Name, pattern, Like.Escape));
+        }
+        return TypedResults.Ok(await query.OrderBy(s => s.Name).Select(s => new SecretInfo(s.Name, s.CreatedAt, s.UpdatedAt)).ToPageAsync(paging, ct));
+    }
 
     static async Task<Results<Created<SecretInfo>, Ok<SecretInfo>>> Set(string name, SecretValue body, SecretStore secrets, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
     {

@@ -74,7 +74,7 @@ public static class WorkflowsApi
     static async Task<Created<JsonObject>> Create(HttpRequest request, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct)
     {
         var workflow = await store.CreateAsync(await RequestBody.ReadTextAsync(request, ct), user.ToActor(), ct);
-        return TypedResults.Created($"/api/v1/workflows/{workflow["id"]}", workflow);
+        return TypedResults.Created($"/api/v1/workflows/{workflow["id"]!.GetValue<Guid>()}", workflow);
     }
 
     static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Get(Guid id, WorkflowStore store, CancellationToken ct) =>

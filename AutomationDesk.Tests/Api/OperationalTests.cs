@@ -1,0 +1,46 @@
+using System.Net;
+
+namespace AutomationDesk.Tests.Api;
+
+[Collection(DeskAppCollection.Name)]
+public sealed class OperationalTests(DeskApp desk)
+{
+    [Fact]
+    public async Task Health_answers_without_sign_in()
+    {
+        using var client = desk.Anonymous();
+        using var live = await client.GetAsync("/health");
+        Assert.Equal("Healthy", (string)(await live.JsonAsync(HttpStatusCode.OK))["status"]!);
+    }
+
+    [Fact]
+    public async Task Readiness_checks_the_database_and_the_job_server()
+    {
+        using var client = desk.Anonymous();
+        using var ready = await client.GetAsync("/health/ready");
+        var body = await ready.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal("Healthy", (string)body["status"]!);
+        Assert.Equal("Healthy", (string)body["checks"]!["database"]!["status"]!);
+        Assert.Equal("Healthy", (string)body["checks"]!["jobs"]!["status"]!);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_lists_the_routes()
+    {
+        using var client = desk.Anonymous();
+        using var response = await client.GetAsync("/openapi/v1.json");
+        var paths = (await response.JsonAsync(HttpStatusCode.OK))["paths"]!.AsObject();
+        string[] expected =
+        [
+            "/api/v1/workflows", "/api/v1/workflows/{id}", "/api/v1/workflows/{id}/enable", "/api/v1/workflows/{id}/disable",
+            "/api/v1/workflows/{id}/versions", "/api/v1/workflows/{id}/versions/{version}", "/api/v1/workflows/{id}/versions/{version}/restore",
+            "/api/v1/workflows/{id}/execute", "/api/v1/executions", "/api/v1/executions/{id}", "/api/v1/executions/{id}/logs",
+            "/api/v1/notifications", "/api/v1/notifications/stats", "/api/v1/notifications/{id}/read", "/api/v1/notifications/read-all",
+            "/api/v1/notifications/{id}", "/api/v1/collections", "/api/v1/collections/{name}/records", "/api/v1/secrets", "/api/v1/secrets/{name}",
+            "/api/v1/audit", "/api/v1/api-keys", "/api/v1/api-keys/{id}", "/api/v1/users", "/api/v1/users/{id}/role",
+        ];
+        Assert.All(expected, path => Assert.True(paths.ContainsKey(path), $"The OpenAPI document lists {path}: {string.Join(", ", paths.Select(p => p.Key))}"));
+        Assert.NotNull(paths["/api/v1/workflows"]!["post"]);
+        Assert.NotNull(paths["/api/v1/workflows/{id}"]!["delete"]);
+    }
+}
