@@ -107,6 +107,42 @@ public static class ExecutionQueries
         return new Paged<ExecutionLogView>(page.Items.Select(ExecutionLogView.From).ToList(), page.Page, page.PageSize, page.Total);
     }
 
+    /// <summary>
+    /// Each step's depth in the run's graph (0 for roots, else one more than its deepest upstream step) and the steps it
+    /// waits for, from the definition the run used. Steps of equal depth with different upstream run as parallel branches.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, StepPlace>> StepGraphAsync(DeskDbContext db, Guid executionId, CancellationToken ct)
+    {
+        var run = await db.Executions.AsNoTracking().Where(e => e.Id == executionId)
+            .Select(e => new { e.DraftDefinitionJson, e.WorkflowId, e.WorkflowVersion }).SingleOrDefaultAsync(ct);
+        var json = run?.DraftDefinitionJson ?? (run is null ? null : await db.WorkflowVersions.AsNoTracking()
+            .Where(v => v.WorkflowId == run.WorkflowId && v.Version == run.WorkflowVersion).Select(v => v.DefinitionJson).SingleOrDefaultAsync(ct));
+        if (json is null)
+        {
+            return new Dictionary<string, StepPlace>();
+        }
+        var compiled = CompiledWorkflow.Compile(json);
+        var places = new Dictionary<string, StepPlace>(StringComparer.Ordinal);
+        foreach (var step in compiled.Definition.Steps)
+        {
+            // Validation keeps the graph acyclic; an upstream step not placed yet is placed first.
+            Place(step.Id);
+        }
+        return places;
+
+        StepPlace Place(string stepId)
+        {
+            if (places.TryGetValue(stepId, out var known))
+            {
+                return known;
+            }
+            var upstream = compiled.Dependencies[stepId];
+            var place = new StepPlace(upstream.Count == 0 ? 0 : upstream.Max(u => Place(u).Depth) + 1, upstream);
+            places[stepId] = place;
+            return place;
+        }
+    }
+
     /// <summary>The saved workflows, for the list's workflow filter.</summary>
     public static async Task<List<WorkflowName>> WorkflowNamesAsync(DeskDbContext db, CancellationToken ct) =>
         await db.Workflows.AsNoTracking().OrderBy(w => w.Name).Select(w => new WorkflowName(w.Id, w.Name)).ToListAsync(ct);
@@ -117,3 +153,5 @@ public static class ExecutionQueries
 }
 
 public sealed record WorkflowName(Guid Id, string Name);
+
+public sealed record StepPlace(int Depth, IReadOnlyList<string> After);
