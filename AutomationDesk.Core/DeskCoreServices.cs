@@ -47,6 +47,7 @@ public static class DeskCoreServices
         services.AddSingleton<CompiledWorkflowCache>();
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();
+        services.AddSingleton<RunCancellation>();
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ApiKeyStore>();

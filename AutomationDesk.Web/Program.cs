@@ -29,6 +29,7 @@ app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapExecutionsApi();
+app.MapMonitorApi();
 app.MapNotificationsApi();
 app.MapCollectionsApi();
 app.MapSecretsApi();

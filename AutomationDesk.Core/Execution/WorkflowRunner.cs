@@ -26,6 +26,7 @@ public sealed partial class WorkflowRunner(
     IExecutionDispatcher dispatcher,
     IDeskEvents events,
     NotificationService notifications,
+    RunCancellation cancellations,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<WorkflowRunner> logger)
@@ -68,7 +69,15 @@ public sealed partial class WorkflowRunner(
         }
         var revealed = await secrets.RevealAsync(compiled.SecretNames.ToList(), ct);
         var run = new Run(this, db, execution, compiled, revealed);
-        await run.ExecuteAsync(ct);
+        using var running = cancellations.Track(executionId, ct);
+        try
+        {
+            await run.ExecuteAsync(running.Token);
+        }
+        catch (OperationCanceledException) when (running.Token.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            await running.EndCancelledAsync();
+        }
         return true;
     }
 
@@ -148,6 +157,7 @@ public sealed partial class WorkflowRunner(
             {
                 while (true)
                 {
+                    ct.ThrowIfCancellationRequested();
                     var toStart = _failed is null ? Settle() : [];
                     if (_failed is not null && _running.Count > 0)
                     {

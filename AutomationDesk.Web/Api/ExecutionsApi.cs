@@ -1,4 +1,4 @@
-using AutomationDesk.Core;
+using System.Security.Claims;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Security;
@@ -17,6 +17,7 @@ public static class ExecutionsApi
         group.MapGet("/", List);
         group.MapGet("/{id:guid}", Get);
         group.MapGet("/{id:guid}/logs", Logs);
+        group.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(DeskPolicies.Write);
         return group;
     }
 
@@ -25,49 +26,17 @@ public static class ExecutionsApi
         Guid? workflowId, string? status, string? trigger, DateTimeOffset? from, DateTimeOffset? to, string? q,
         [AsParameters] PageQuery paging, HttpRequest request, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
+        var keys = request.Query.Where(p => p.Key.StartsWith(KeyPrefix, StringComparison.Ordinal))
+            .ToDictionary(p => p.Key[KeyPrefix.Length..], p => p.Value.ToString(), StringComparer.Ordinal);
+        var statuses = string.IsNullOrWhiteSpace(status) ? null : ExecutionFilter.ParseStatuses(status);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Executions.AsNoTracking();
-        foreach (var (name, value) in request.Query.Where(p => p.Key.StartsWith(KeyPrefix, StringComparison.Ordinal)))
-        {
-            var keyName = name[KeyPrefix.Length..];
-            var keyValue = value.ToString();
-            query = query.Where(e => db.ExecutionKeys.Any(k => k.ExecutionId == e.Id && k.Name == keyName && k.Value == keyValue));
-        }
-        if (workflowId is { } workflow)
-        {
-            query = query.Where(e => e.WorkflowId == workflow);
-        }
-        if (!string.IsNullOrWhiteSpace(status))
-        {
-            var statuses = ParseStatuses(status);
-            query = query.Where(e => statuses.Contains(e.Status));
-        }
-        if (!string.IsNullOrWhiteSpace(trigger))
-        {
-            query = query.Where(e => e.TriggerKind == trigger);
-        }
-        if (from is { } start)
-        {
-            query = query.Where(e => e.CreatedAt >= start.ToUniversalTime());
-        }
-        if (to is { } end)
-        {
-            query = query.Where(e => e.CreatedAt < end.ToUniversalTime());
-        }
-        if (!string.IsNullOrWhiteSpace(q))
-        {
-            var pattern = Like.Contains(q);
-            query = Guid.TryParse(q.Trim(), out var id)
-                ? query.Where(e => e.Id == id || e.ParentExecutionId == id)
-                : query.Where(e => EF.Functions.Like(e.WorkflowName, pattern, Like.Escape)
-                    || EF.Functions.Like(e.CorrelationId, pattern, Like.Escape)
-                    || EF.Functions.Like(e.ErrorHuman ?? "", pattern, Like.Escape));
-        }
-        var page = await query.OrderByDescending(e => e.CreatedAt)
-            .Select(e => new ExecutionSummary(e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
-                e.TriggerKind, e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId))
-            .ToPageAsync(paging, ct);
-        return TypedResults.Ok(page);
+        return TypedResults.Ok(await ExecutionQueries.ListAsync(db, new ExecutionFilter(workflowId, statuses, trigger, from, to, q, keys), paging, ct));
+    }
+
+    static async Task<Accepted<CancelOutcome>> Cancel(Guid id, RunCancellation cancellation, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var outcome = await cancellation.CancelAsync(id, user.ToActor(), ct);
+        return TypedResults.Accepted($"/api/v1/executions/{id}", outcome);
     }
 
     static async Task<Results<Ok<ExecutionDetail>, ProblemHttpResult>> Get(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct) =>
@@ -82,22 +51,7 @@ public static class ExecutionsApi
         {
             return Problems.NotFound("execution", id);
         }
-        var query = db.ExecutionLogs.AsNoTracking().Where(l => l.ExecutionId == id);
-        if (level is { } atLeast)
-        {
-            var levels = Enum.GetValues<LogLevelName>().Where(l => l >= atLeast).ToList();
-            query = query.Where(l => levels.Contains(l.Level));
-        }
-        if (domain is { } d)
-        {
-            query = query.Where(l => l.Domain == d);
-        }
-        if (!string.IsNullOrWhiteSpace(stepId))
-        {
-            query = query.Where(l => l.StepId == stepId);
-        }
-        var page = await query.OrderBy(l => l.Id).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Paged<ExecutionLogView>(page.Items.Select(ExecutionLogView.From).ToList(), page.Page, page.PageSize, page.Total));
+        return TypedResults.Ok(await ExecutionQueries.LogsAsync(db, id, level, domain, stepId, paging, ct));
     }
 
     public static async Task<ExecutionDetail?> LoadDetailAsync(IDbContextFactory<DeskDbContext> dbFactory, Guid id, CancellationToken ct)
@@ -105,19 +59,5 @@ public static class ExecutionsApi
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var execution = await db.Executions.AsNoTracking().Include(e => e.Steps).Include(e => e.Keys).AsSplitQuery().SingleOrDefaultAsync(e => e.Id == id, ct);
         return execution is null ? null : ExecutionDetail.From(execution);
-    }
-
-    private static List<ExecutionStatus> ParseStatuses(string text)
-    {
-        var result = new List<ExecutionStatus>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!Enum.TryParse<ExecutionStatus>(part, ignoreCase: true, out var parsed) || int.TryParse(part, out _))
-            {
-                throw DeskProblemException.InvalidField("status", $"'{part}' is not an execution status: use {string.Join(", ", Enum.GetNames<ExecutionStatus>())}.");
-            }
-            result.Add(parsed);
-        }
-        return result;
     }
 }

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Core.Execution;
+
+/// <summary>What a cancel request did: the run is cancelled now, or its running work was told to stop.</summary>
+public sealed record CancelOutcome(Guid ExecutionId, ExecutionStatus Status, bool Stopping);
+
+/// <summary>
+/// Cancels runs. A run that is not on a worker (queued, waiting, paused, retrying) is marked <c>Cancelled</c> by a
+/// conditional update, so a worker claiming it at the same moment never runs it. A running run holds a token
+/// source here while it is on this node; cancelling it stops its steps and the runner ends it <c>Cancelled</c>.
+/// </summary>
+public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, IDeskEvents events, AuditTrail audit, TimeProvider time)
+{
+    private static readonly ExecutionStatus[] OffWorker = [ExecutionStatus.Queued, ExecutionStatus.Waiting, ExecutionStatus.Paused, ExecutionStatus.Retrying];
+
+    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
+
+    /// <summary>Gives a run on this node a token that stops when the desk stops or a person cancels the run.</summary>
+    public RunningRun Track(Guid executionId, CancellationToken stopping)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        _running[executionId] = source;
+        return new RunningRun(this, executionId, source);
+    }
+
+    /// <exception cref="DeskProblemException">The run does not exist (not found) or has already ended (conflict).</exception>
+    public async Task<CancelOutcome> CancelAsync(Guid executionId, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var status = await db.Executions.Where(e => e.Id == executionId).Select(e => (ExecutionStatus?)e.Status).SingleOrDefaultAsync(ct)
+            ?? throw new DeskProblemException(ProblemKind.NotFound, "Execution not found", $"There is no execution {executionId}.");
+        if (status.IsFinal())
+        {
+            throw new DeskProblemException(ProblemKind.Conflict, "The run has already ended", $"Execution {executionId} is {status}: only a run that has not ended can be cancelled.");
+        }
+        audit.Record(db, actor, "execution.cancel", $"execution:{executionId}", new { from = status.ToString() });
+        await db.SaveChangesAsync(ct);
+        if (_running.TryGetValue(executionId, out var source))
+        {
+            await source.CancelAsync();
+            return new CancelOutcome(executionId, ExecutionStatus.Running, Stopping: true);
+        }
+        // Not on this node's workers: a running row here is one whose worker is gone, so it is ended in the database.
+        if (await MarkCancelledAsync(executionId, [.. OffWorker, ExecutionStatus.Running], $"Cancelled by {actor.Name}.", ct))
+        {
+            return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);
+        }
+        var now = await db.Executions.Where(e => e.Id == executionId).Select(e => e.Status).SingleAsync(ct);
+        throw new DeskProblemException(ProblemKind.Conflict, "The run has already ended", $"Execution {executionId} is {now}: only a run that has not ended can be cancelled.");
+    }
+
+    /// <summary>Ends the run <c>Cancelled</c> if it is still in one of <paramref name="from"/>; its unfinished steps are cancelled with it.</summary>
+    internal async Task<bool> MarkCancelledAsync(Guid executionId, IReadOnlyCollection<ExecutionStatus> from, string reason, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var row = await db.Executions.AsNoTracking().Where(e => e.Id == executionId).Select(e => new { e.StartedAt }).SingleAsync(ct);
+        long? duration = row.StartedAt is { } started ? (long)(now - started).TotalMilliseconds : null;
+        var changed = await db.Executions
+            .Where(e => e.Id == executionId && from.Contains(e.Status))
+            .ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.Status, ExecutionStatus.Cancelled)
+                .SetProperty(e => e.FinishedAt, now)
+                .SetProperty(e => e.DurationMs, duration)
+                .SetProperty(e => e.ErrorHuman, reason)
+                .SetProperty(e => e.DueAt, (DateTimeOffset?)null)
+                .SetProperty(e => e.LeaseOwner, (string?)null)
+                .SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+        if (changed == 0)
+        {
+            return false;
+        }
+        await db.StepRuns.Where(s => s.ExecutionId == executionId && (s.Status == StepStatus.Pending || s.Status == StepStatus.Running
+                || s.Status == StepStatus.Waiting || s.Status == StepStatus.Retrying))
+            .ExecuteUpdateAsync(set => set.SetProperty(s => s.Status, StepStatus.Cancelled).SetProperty(s => s.FinishedAt, now), ct);
+        db.ExecutionLogs.Add(new ExecutionLog { ExecutionId = executionId, Time = now, Level = LogLevelName.Warning, Domain = LogDomain.System, Message = reason });
+        await db.SaveChangesAsync(ct);
+        var execution = await db.Executions.AsNoTracking().Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
+        foreach (var step in execution.Steps.Where(s => s.Status == StepStatus.Cancelled))
+        {
+            await events.StepChangedAsync(StepRunView.From(step), ct);
+        }
+        await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
+        return true;
+    }
+
+    /// <summary>A run on this node's worker. Dispose it when the run leaves the worker.</summary>
+    public sealed class RunningRun(RunCancellation owner, Guid executionId, CancellationTokenSource source) : IDisposable
+    {
+        public CancellationToken Token => source.Token;
+
+        /// <summary>Ends the run <c>Cancelled</c> after its token stopped it because a person asked.</summary>
+        public Task EndCancelledAsync() =>
+            owner.MarkCancelledAsync(executionId, [ExecutionStatus.Running], "Cancelled while running.", CancellationToken.None);
+
+        public void Dispose()
+        {
+            owner._running.TryRemove(KeyValuePair.Create(executionId, source));
+            source.Dispose();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web.Api;
+
+public static class MonitorApi
+{
+    public static RouteGroupBuilder MapMonitorApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/monitor").WithTags("Monitor").RequireAuthorization(DeskPolicies.Read);
+        group.MapGet("/stats", Stats);
+        group.MapGet("/dashboard", Dashboard);
+        return group;
+    }
+
+    /// <summary>Counts by status, success rate, average and p95 duration of the runs created in <c>window</c> (default 24h).</summary>
+    static async Task<Ok<MonitorStats>> Stats(string? window, IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return TypedResults.Ok(await MonitorQueries.StatsAsync(db, window ?? MonitorQueries.Day, time.GetUtcNow(), ct));
+    }
+
+    static async Task<Ok<MonitorDashboard>> Dashboard(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return TypedResults.Ok(await MonitorQueries.DashboardAsync(db, time.GetUtcNow(), ct));
+    }
+}

@@ -1,0 +1,101 @@
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Hubs;
+using Microsoft.AspNetCore.Components;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web.Components.Pages.Executions;
+
+/// <summary>One run: header, step timeline, inputs and outputs, errors and logs, all following the run live.</summary>
+public sealed partial class RunPage : IDisposable
+{
+    private ExecutionDetail? _run;
+    private List<StepRunView> _steps = [];
+    private IReadOnlyDictionary<string, StepPlace> _places = new Dictionary<string, StepPlace>();
+    private bool _loading = true;
+    private int _version;
+    private bool _reloading;
+    private bool _reloadAgain;
+
+    [Parameter] public Guid Id { get; set; }
+
+    [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; init; }
+    [Inject] public required LiveDeskEvents Events { get; init; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        Events.ExecutionChanged += OnExecutionChanged;
+        Events.StepChanged += OnStepChanged;
+        await using (var db = await DbFactory.CreateDbContextAsync())
+        {
+            _places = await ExecutionQueries.StepGraphAsync(db, Id, CancellationToken.None);
+        }
+        await LoadAsync();
+        _loading = false;
+    }
+
+    private async Task LoadAsync()
+    {
+        _run = await ExecutionsApi.LoadDetailAsync(DbFactory, Id, CancellationToken.None);
+        _steps = _run?.Steps.ToList() ?? [];
+        _version++;
+    }
+
+    private void OnExecutionChanged(ExecutionSummary execution)
+    {
+        if (execution.Id == Id)
+        {
+            _ = InvokeAsync(ReloadAsync);
+        }
+    }
+
+    /// <summary>A step change shows at once; the run itself is read again (coalesced) for its outputs and logs.</summary>
+    private void OnStepChanged(StepRunView step)
+    {
+        if (step.ExecutionId != Id)
+        {
+            return;
+        }
+        _ = InvokeAsync(async () =>
+        {
+            var index = _steps.FindIndex(s => s.StepId == step.StepId);
+            if (index >= 0)
+            {
+                _steps[index] = step;
+                StateHasChanged();
+            }
+            await ReloadAsync();
+        });
+    }
+
+    private async Task ReloadAsync()
+    {
+        if (_reloading)
+        {
+            _reloadAgain = true;
+            return;
+        }
+        _reloading = true;
+        try
+        {
+            do
+            {
+                _reloadAgain = false;
+                await LoadAsync();
+                StateHasChanged();
+            }
+            while (_reloadAgain);
+        }
+        finally
+        {
+            _reloading = false;
+        }
+    }
+
+    public void Dispose()
+    {
+        Events.ExecutionChanged -= OnExecutionChanged;
+        Events.StepChanged -= OnStepChanged;
+    }
+}
