@@ -27,8 +27,7 @@ public sealed partial class UserAdmin
     private bool _busy;
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
-    // Identity's managers are scoped to a context; a circuit lives long, so each change gets its own scope.
-    [Inject] public required IServiceScopeFactory Scopes { get; set; }
+    [Inject] public required UserManager<DeskUser> Users { get; set; }
     [Inject] public required AuditTrail Audit { get; set; }
     [Inject] public required TimeProvider Time { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
@@ -81,21 +80,19 @@ public sealed partial class UserAdmin
         _busy = true;
         try
         {
-            using var scope = Scopes.CreateScope();
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<DeskUser>>();
-            if (await users.FindByEmailAsync(email) is not null)
+            if (await Users.FindByEmailAsync(email) is not null)
             {
                 _error = $"Email: a user with email {email} already exists.";
                 return;
             }
             var user = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = Time.GetUtcNow() };
-            var created = await users.CreateAsync(user, _newPassword ?? "");
+            var created = await Users.CreateAsync(user, _newPassword ?? "");
             if (!created.Succeeded)
             {
-                _error = "Password: " + string.Join(" ", created.Errors.Select(e => e.Description));
+                _error = "Password: " + Describe(created);
                 return;
             }
-            await users.AddToRoleAsync(user, _newRole);
+            await Users.AddToRoleAsync(user, _newRole);
             await RecordAsync("user.create", user.Id, new { email, role = _newRole });
             Snackbar.Add($"{email} can now sign in as {_newRole}.", Severity.Success);
             _newEmail = null;
@@ -114,24 +111,31 @@ public sealed partial class UserAdmin
         {
             return;
         }
-        using (var scope = Scopes.CreateScope())
+        if (await Users.FindByIdAsync(target.Id) is not { } user)
         {
-            var users = scope.ServiceProvider.GetRequiredService<UserManager<DeskUser>>();
-            if (await users.FindByIdAsync(target.Id) is not { } user)
-            {
-                Snackbar.Add($"{target.Email} no longer exists.", Severity.Warning);
-                await LoadAsync();
-                return;
-            }
-            await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
-            await users.AddToRoleAsync(user, role);
-            // Signs the person out of other sessions, so the new role applies at once.
-            await users.UpdateSecurityStampAsync(user);
+            Snackbar.Add($"{target.Email} no longer exists.", Severity.Warning);
+            await LoadAsync();
+            return;
         }
+        var changed = await Users.RemoveFromRolesAsync(user, await Users.GetRolesAsync(user));
+        if (changed.Succeeded)
+        {
+            changed = await Users.AddToRoleAsync(user, role);
+        }
+        if (!changed.Succeeded)
+        {
+            Snackbar.Add($"The role of {target.Email} was not changed: {Describe(changed)}", Severity.Error);
+            await LoadAsync();
+            return;
+        }
+        // A new security stamp ends the person's other sessions, so the new role applies at once.
+        await Users.UpdateSecurityStampAsync(user);
         await RecordAsync("user.role", target.Id, new { target.Email, role });
         Snackbar.Add($"{target.Email} is now {role}.", Severity.Success);
         await LoadAsync();
     }
+
+    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
 
     private async Task RecordAsync(string action, string userId, object details)
     {
