@@ -5,6 +5,7 @@ using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Components.Pages.Notifications;
 using AutomationDesk.Web.Hubs;
 using AutomationDesk.Web.Jobs;
 using AutomationDesk.Web.Security;
@@ -26,6 +27,9 @@ public static class DeskWebServices
         services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
         services.AddSingleton<ExecutionWaiter>();
         services.AddTransient<ExecutionJob>();
+
+        // Notifications, collections, audit and admin pages.
+        services.AddSingleton<NotificationInbox>();
 
         AddSignIn(services);
         AddJobs(services, configuration);

@@ -1,0 +1,82 @@
+using AutomationDesk.Core.Records;
+using AutomationDesk.Web.Components.Pages.Collections;
+using Bunit;
+using MudBlazor;
+
+namespace AutomationDesk.Tests.Components.Admin;
+
+public sealed class CollectionPagesTests : RolePageTest
+{
+    private static readonly DateTimeOffset Start = new(2026, 11, 20, 9, 0, 0, TimeSpan.Zero);
+
+    private async Task StoreAsync(string collection, int count, Func<int, string>? json = null)
+    {
+        await using var db = NewDb();
+        for (var i = 0; i < count; i++)
+        {
+            db.Records.Add(new CollectionRecord
+            {
+                Id = Guid.NewGuid(),
+                Collection = collection,
+                DataJson = json?.Invoke(i) ?? $"{{\"n\":{i}}}",
+                CreatedAt = Start.AddMinutes(i),
+            });
+        }
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public void With_no_records_the_collections_page_says_how_collections_are_made()
+    {
+        var page = Render<CollectionList>();
+
+        page.WaitForAssertion(() => Assert.Contains("record.create", page.Find("[data-testid=empty-state]").TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public async Task Collections_are_listed_with_their_record_count_and_searched_by_name()
+    {
+        await StoreAsync("payments", 3);
+        await StoreAsync("customers", 2);
+        var page = Render<CollectionList>();
+        page.WaitForAssertion(() => Assert.Equal(2, Rows(page, "collection-row").Count), Patience);
+        Assert.Equal(["2", "3"], page.FindAll("[data-testid=record-count]").Select(c => c.TextContent));
+
+        InputOf(page, "search").Change("pay");
+
+        page.WaitForAssertion(() => Assert.Contains("payments", Assert.Single(Rows(page, "collection-row")).TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public async Task Many_collections_page()
+    {
+        for (var i = 0; i < CollectionList.PageSize + 1; i++)
+        {
+            await StoreAsync($"c{i:00}", 1);
+        }
+        var page = Render<CollectionList>();
+        page.WaitForAssertion(() => Assert.Equal(CollectionList.PageSize, Rows(page, "collection-row").Count), Patience);
+
+        await page.InvokeAsync(() => page.FindComponent<MudPagination>().Instance.SelectedChanged.InvokeAsync(2));
+
+        page.WaitForAssertion(() => Assert.Contains("c25", Assert.Single(Rows(page, "collection-row")).TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public async Task A_collections_records_are_searched_paged_and_shown_as_json_with_a_copy_button()
+    {
+        await StoreAsync("orders", CollectionRecords.PageSize + 2, i => i == 7 ? "{\"customer\":\"ada@example.com\",\"total\":42}" : $"{{\"customer\":\"c{i}@example.com\"}}");
+        await StoreAsync("other", 1, _ => "{\"customer\":\"ada@example.com\"}");
+        var page = Render<CollectionRecords>(p => p.Add(c => c.Name, "orders"));
+        page.WaitForAssertion(() => Assert.Equal(CollectionRecords.PageSize, Rows(page, "record-row").Count), Patience);
+        Assert.Equal("1–25 of 27", page.Find("[data-testid=page-summary]").TextContent);
+
+        InputOf(page, "search").Change("ada@");
+        page.WaitForAssertion(() => Assert.Single(Rows(page, "record-row")), Patience);
+        await page.Find("[data-testid=toggle-json]").ClickAsync(new());
+
+        var json = page.Find("[data-testid=record-json]").TextContent.ReplaceLineEndings("\n");
+        Assert.Equal("{\n  \"customer\": \"ada@example.com\",\n  \"total\": 42\n}", json);
+        Assert.NotNull(page.Find("[data-testid=copy-button]"));
+    }
+}

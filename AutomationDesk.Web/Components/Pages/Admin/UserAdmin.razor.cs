@@ -1,0 +1,147 @@
+using System.Security.Claims;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+
+namespace AutomationDesk.Web.Components.Pages.Admin;
+
+public sealed partial class UserAdmin
+{
+    public const int PageSize = 25;
+
+    private Paged<UserView>? _page;
+    private int _pageNumber = 1;
+    private string? _search;
+    private string? _myId;
+    private string? _newEmail;
+    private string? _newPassword;
+    private string _newRole = DeskRoles.Viewer;
+    private string? _error;
+    private bool _busy;
+
+    [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
+    [Inject] public required UserManager<DeskUser> Users { get; set; }
+    [Inject] public required AuditTrail Audit { get; set; }
+    [Inject] public required TimeProvider Time { get; set; }
+    [Inject] public required ISnackbar Snackbar { get; set; }
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    protected override async Task OnInitializedAsync()
+    {
+        _myId = (await AuthenticationState).User.FindFirstValue(ClaimTypes.NameIdentifier);
+        await LoadAsync();
+    }
+
+    private Task SearchAsync(string? search)
+    {
+        _search = search;
+        return PageChangedAsync(1);
+    }
+
+    private Task PageChangedAsync(int page)
+    {
+        _pageNumber = page;
+        return LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        var query = db.Users.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(_search))
+        {
+            var pattern = Like.Contains(_search);
+            query = query.Where(u => EF.Functions.Like(u.Email!, pattern, Like.Escape));
+        }
+        _page = await query.OrderBy(u => u.Email)
+            .Select(u => new UserView(u.Id, u.Email!,
+                db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).FirstOrDefault() ?? "",
+                u.CreatedAt))
+            .ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
+    }
+
+    private async Task CreateAsync()
+    {
+        _error = null;
+        var email = _newEmail?.Trim();
+        if (email is not { Length: > 3 } || !email.Contains('@', StringComparison.Ordinal))
+        {
+            _error = "Email: a valid email address is required.";
+            return;
+        }
+        _busy = true;
+        try
+        {
+            if (await Users.FindByEmailAsync(email) is not null)
+            {
+                _error = $"Email: a user with email {email} already exists.";
+                return;
+            }
+            var user = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = Time.GetUtcNow() };
+            var created = await Users.CreateAsync(user, _newPassword ?? "");
+            if (!created.Succeeded)
+            {
+                _error = "Password: " + Describe(created);
+                return;
+            }
+            await Users.AddToRoleAsync(user, _newRole);
+            await RecordAsync("user.create", user.Id, new { email, role = _newRole });
+            Snackbar.Add($"{email} can now sign in as {_newRole}.", Severity.Success);
+            _newEmail = null;
+            _newPassword = null;
+            await LoadAsync();
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
+
+    private async Task ChangeRoleAsync(UserView target, string role)
+    {
+        if (target.Id == _myId || role == target.Role)
+        {
+            return;
+        }
+        if (await Users.FindByIdAsync(target.Id) is not { } user)
+        {
+            Snackbar.Add($"{target.Email} no longer exists.", Severity.Warning);
+            await LoadAsync();
+            return;
+        }
+        var changed = await Users.RemoveFromRolesAsync(user, await Users.GetRolesAsync(user));
+        if (changed.Succeeded)
+        {
+            changed = await Users.AddToRoleAsync(user, role);
+        }
+        if (!changed.Succeeded)
+        {
+            Snackbar.Add($"The role of {target.Email} was not changed: {Describe(changed)}", Severity.Error);
+            await LoadAsync();
+            return;
+        }
+        // A new security stamp ends the person's other sessions, so the new role applies at once.
+        await Users.UpdateSecurityStampAsync(user);
+        await RecordAsync("user.role", target.Id, new { target.Email, role });
+        Snackbar.Add($"{target.Email} is now {role}.", Severity.Success);
+        await LoadAsync();
+    }
+
+    private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
+
+    private async Task RecordAsync(string action, string userId, object details)
+    {
+        var actor = (await AuthenticationState).User.ToActor();
+        await using var db = await DbFactory.CreateDbContextAsync();
+        Audit.Record(db, actor, action, $"user:{userId}", details);
+        await db.SaveChangesAsync();
+    }
+}

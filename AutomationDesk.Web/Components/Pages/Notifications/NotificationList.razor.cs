@@ -1,0 +1,128 @@
+using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Components.Shared;
+using AutomationDesk.Web.Hubs;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web.Components.Pages.Notifications;
+
+public sealed partial class NotificationList : IDisposable
+{
+    public const int PageSize = 20;
+
+    private Paged<NotificationView>? _page;
+    private int _pageNumber = 1;
+    private int _unread;
+    private string? _search;
+    private NotificationType? _type;
+    private NotificationPriority? _priority;
+    private bool _unreadOnly;
+
+    [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
+    [Inject] public required NotificationInbox Inbox { get; set; }
+    [Inject] public required LiveDeskEvents Events { get; set; }
+
+    [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
+
+    private bool Filtered => !string.IsNullOrWhiteSpace(_search) || _type is not null || _priority is not null || _unreadOnly;
+
+    protected override async Task OnInitializedAsync()
+    {
+        Events.NotificationCreated += OnNotificationCreated;
+        Inbox.Changed += OnInboxChanged;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        var query = db.Notifications.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(_search))
+        {
+            var pattern = Like.Contains(_search);
+            query = query.Where(n => EF.Functions.Like(n.Title, pattern, Like.Escape) || EF.Functions.Like(n.Message, pattern, Like.Escape));
+        }
+        if (_type is { } type)
+        {
+            query = query.Where(n => n.Type == type);
+        }
+        if (_priority is { } priority)
+        {
+            query = query.Where(n => n.Priority == priority);
+        }
+        if (_unreadOnly)
+        {
+            query = query.Where(n => !n.IsRead);
+        }
+        var views = query.OrderByDescending(n => n.CreatedAt)
+            .Select(n => new NotificationView(n.Id, n.Title, n.Message, n.Type, n.Priority, n.IsRead, n.CreatedAt, n.ReadAt, n.ExecutionId, n.WorkflowId));
+        _page = await views.ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
+        if (_page.Items.Count == 0 && _pageNumber > 1)
+        {
+            // The last rows of the page were deleted: show the new last page.
+            _pageNumber = ListPager.PageCountOf(_page.Total, PageSize);
+            _page = await views.ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
+        }
+        _unread = await db.Notifications.CountAsync(n => !n.IsRead);
+    }
+
+    private Task SearchAsync(string? search)
+    {
+        _search = search;
+        return FirstPageAsync();
+    }
+
+    private Task TypeChangedAsync(NotificationType? type)
+    {
+        _type = type;
+        return FirstPageAsync();
+    }
+
+    private Task PriorityChangedAsync(NotificationPriority? priority)
+    {
+        _priority = priority;
+        return FirstPageAsync();
+    }
+
+    private Task UnreadOnlyChangedAsync(bool unreadOnly)
+    {
+        _unreadOnly = unreadOnly;
+        return FirstPageAsync();
+    }
+
+    private Task FirstPageAsync() => PageChangedAsync(1);
+
+    private async Task PageChangedAsync(int page)
+    {
+        _pageNumber = page;
+        await LoadAsync();
+    }
+
+    private async Task MarkReadAsync(Guid id) => await Inbox.MarkReadAsync(id, await ActorAsync(), CancellationToken.None);
+
+    private async Task MarkAllReadAsync() => await Inbox.MarkAllReadAsync(await ActorAsync(), CancellationToken.None);
+
+    private async Task DeleteAsync(Guid id) => await Inbox.DeleteAsync(id, await ActorAsync(), CancellationToken.None);
+
+    private async Task<Core.Auditing.Actor> ActorAsync() => (await AuthenticationState).User.ToActor();
+
+    private void OnNotificationCreated(NotificationView notification) => _ = InvokeAsync(ReloadAsync);
+
+    private void OnInboxChanged() => _ = InvokeAsync(ReloadAsync);
+
+    private async Task ReloadAsync()
+    {
+        await LoadAsync();
+        StateHasChanged();
+    }
+
+    public void Dispose()
+    {
+        Events.NotificationCreated -= OnNotificationCreated;
+        Inbox.Changed -= OnInboxChanged;
+    }
+}
