@@ -18,6 +18,9 @@ public abstract class StepForm : ComponentBase
 
     protected JsonObject Config => Draft.Config(StepIndex);
 
+    // A removed step's form can be asked to render once more before its card goes away.
+    protected override bool ShouldRender() => StepIndex < Draft.Steps.Count;
+
     protected IReadOnlyList<string> Paths => Draft.TemplatePaths(StepIndex, Hints);
 
     protected string PathOf(string field) => $"steps[{StepIndex}].config.{field}";
