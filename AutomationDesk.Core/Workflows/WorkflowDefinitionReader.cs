@@ -236,8 +236,13 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
         for (var i = 0; i < steps.Count; i++)
         {
             var step = steps[i];
-            CheckTemplates(step.Config, $"steps[{i}].config", upstream.GetValueOrDefault(step.Id) ?? new HashSet<string>(), ids, step.Id, errors);
-            CheckTemplates(step.When, $"steps[{i}].when", upstream.GetValueOrDefault(step.Id) ?? new HashSet<string>(), ids, step.Id, errors);
+            var before = upstream.GetValueOrDefault(step.Id) ?? new HashSet<string>();
+            // Each config property on its own, so a bad template is reported at the field that holds it.
+            foreach (var (name, value) in step.Config)
+            {
+                CheckTemplates(value, $"steps[{i}].config.{name}", before, ids, step.Id, errors);
+            }
+            CheckTemplates(step.When, $"steps[{i}].when", before, ids, step.Id, errors);
         }
     }
 

@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using AutomationDesk.Core;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Workflows;
+using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Hubs;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor;
+
+namespace AutomationDesk.Web.Components.Pages.Workflows;
+
+/// <summary>The workflows: searched, filtered by tag and state, paged; each with its last run, kept live.</summary>
+public sealed partial class WorkflowList : IDisposable
+{
+    public const int PageSize = 20;
+
+    private List<WorkflowRow>? _rows;
+    private List<string> _tags = [];
+    private int _total;
+    private int _page = 1;
+    private string? _search;
+    private string? _tag;
+    private bool? _enabled;
+    private Guid? _confirmDelete;
+
+    [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
+    [Inject] public required WorkflowStore Store { get; set; }
+    [Inject] public required ExecutionLauncher Launcher { get; set; }
+    [Inject] public required LiveDeskEvents Events { get; set; }
+    [Inject] public required ISnackbar Snackbar { get; set; }
+
+    [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    private bool Filtered => !string.IsNullOrWhiteSpace(_search) || _tag is not null || _enabled is not null;
+
+    private int PageCount => Math.Max(1, (_total + PageSize - 1) / PageSize);
+
+    protected override async Task OnInitializedAsync()
+    {
+        Events.ExecutionChanged += OnExecutionChanged;
+        await LoadAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        await using var db = await DbFactory.CreateDbContextAsync();
+        var query = db.Workflows.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(_search))
+        {
+            var pattern = Like.Contains(_search);
+            query = query.Where(w => EF.Functions.Like(w.Name, pattern, Like.Escape) || EF.Functions.Like(w.Description ?? "", pattern, Like.Escape));
+        }
+        if (_tag is { } tag)
+        {
+            query = query.Where(w => w.Tags.Contains(tag));
+        }
+        if (_enabled is { } enabled)
+        {
+            query = query.Where(w => w.Enabled == enabled);
+        }
+        _total = await query.CountAsync();
+        _page = Math.Clamp(_page, 1, PageCount);
+        _rows = await query.OrderByDescending(w => w.UpdatedAt)
+            .Skip((_page - 1) * PageSize).Take(PageSize)
+            .Select(w => new WorkflowRow(w.Id, w.Name, w.Description, w.Tags, w.Enabled, w.TriggerType, w.Version, w.UpdatedAt,
+                db.Executions.Where(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind).OrderByDescending(e => e.CreatedAt).Select(e => (ExecutionStatus?)e.Status).FirstOrDefault(),
+                db.Executions.Where(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind).OrderByDescending(e => e.CreatedAt).Select(e => (DateTimeOffset?)e.CreatedAt).FirstOrDefault(),
+                db.Executions.Count(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind
+                    && (e.Status == ExecutionStatus.Succeeded || e.Status == ExecutionStatus.Failed || e.Status == ExecutionStatus.TimedOut || e.Status == ExecutionStatus.Cancelled)),
+                db.Executions.Count(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind && e.Status == ExecutionStatus.Succeeded)))
+            .ToListAsync();
+        _tags = (await db.Workflows.AsNoTracking().Select(w => w.Tags).ToListAsync()).SelectMany(t => t).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    private async Task SearchAsync(string? text)
+    {
+        _search = text;
+        _page = 1;
+        await LoadAsync();
+    }
+
+    private async Task FilterTagAsync(string tag)
+    {
+        _tag = _tag == tag ? null : tag;
+        _page = 1;
+        await LoadAsync();
+    }
+
+    private async Task FilterEnabledAsync(bool? enabled)
+    {
+        _enabled = enabled;
+        _page = 1;
+        await LoadAsync();
+    }
+
+    private async Task ClearFiltersAsync()
+    {
+        (_search, _tag, _enabled, _page) = (null, null, null, 1);
+        await LoadAsync();
+    }
+
+    private async Task GoToPageAsync(int page)
+    {
+        _page = page;
+        await LoadAsync();
+    }
+
+    private async Task RunAsync(WorkflowRow row)
+    {
+        try
+        {
+            await Launcher.StartAsync(row.Id, new RunRequest(TriggerTypes.Manual, new JsonObject { ["body"] = new JsonObject() }), await ActorAsync(), CancellationToken.None);
+            Snackbar.Add($"'{row.Name}' started.", Severity.Info);
+            await LoadAsync();
+        }
+        catch (DeskProblemException e)
+        {
+            Snackbar.Add($"{e.Title}: {e.Message}", Severity.Warning);
+        }
+    }
+
+    private async Task SetEnabledAsync(WorkflowRow row, bool enabled)
+    {
+        await Store.SetEnabledAsync(row.Id, enabled, await ActorAsync(), CancellationToken.None);
+        Snackbar.Add($"'{row.Name}' {(enabled ? "enabled" : "disabled")}.", Severity.Info);
+        await LoadAsync();
+    }
+
+    private async Task DuplicateAsync(WorkflowRow row)
+    {
+        if (await Store.GetAsync(row.Id, CancellationToken.None) is not { } workflow)
+        {
+            return;
+        }
+        foreach (var field in new[] { "id", "version", "createdAt", "updatedAt" })
+        {
+            workflow.Remove(field);
+        }
+        workflow["name"] = $"{row.Name} (copy)";
+        var copy = await Store.CreateAsync(workflow.ToJsonString(), await ActorAsync(), CancellationToken.None);
+        Snackbar.Add($"Created '{copy["name"]}'.", Severity.Success);
+        await LoadAsync();
+    }
+
+    private async Task DeleteAsync(WorkflowRow row)
+    {
+        _confirmDelete = null;
+        if (await Store.DeleteAsync(row.Id, await ActorAsync(), CancellationToken.None))
+        {
+            Snackbar.Add($"Deleted '{row.Name}'.", Severity.Info);
+        }
+        await LoadAsync();
+    }
+
+    private void OnExecutionChanged(ExecutionSummary execution)
+    {
+        if (_rows?.Any(r => r.Id == execution.WorkflowId) == true && execution.TriggerKind != ExecutionLauncher.TestTriggerKind)
+        {
+            _ = InvokeAsync(async () =>
+            {
+                await LoadAsync();
+                StateHasChanged();
+            });
+        }
+    }
+
+    private async Task<Actor> ActorAsync() =>
+        AuthenticationState is null ? Actor.User("anonymous") : (await AuthenticationState).User.ToActor();
+
+    public void Dispose() => Events.ExecutionChanged -= OnExecutionChanged;
+}
