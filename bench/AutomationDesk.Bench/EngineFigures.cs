@@ -7,7 +7,7 @@ internal sealed record Throughput(int Runs, double PerSecond, double CpuMsPerRun
 
 internal sealed record Latency(int Runs, double OfferedPerSecond, double P50Ms, double P99Ms, double MaxMs, int NotSucceeded);
 
-internal sealed record StepSlope(IReadOnlyList<(int Steps, double MeanMs)> Points, double MsPerStep, int NotSucceeded);
+internal sealed record StepSlope(IReadOnlyList<(int Steps, double MeanMs, double CpuMs)> Points, double MsPerStep, int NotSucceeded);
 
 /// <summary>The engine's figures: whole runs pushed through the desk's own dispatch and engine.</summary>
 internal static class EngineFigures
@@ -64,11 +64,12 @@ internal static class EngineFigures
     /// <summary>Mean time of one run at a time for each chain length, and the least-squares slope through them.</summary>
     public static async Task<StepSlope> StepSlopeAsync(BenchDesk desk, IReadOnlyList<(int Steps, Guid WorkflowId)> chains, int runsEach)
     {
-        var points = new List<(int, double)>();
+        var points = new List<(int, double, double)>();
         var notSucceeded = 0;
         foreach (var (steps, workflowId) in chains)
         {
             var total = 0.0;
+            var cpu = Environment.CpuUsage.TotalTime;
             for (var i = 0; i < runsEach; i++)
             {
                 var (id, accepted) = await desk.StartAsync(workflowId, $"c{i}");
@@ -76,7 +77,7 @@ internal static class EngineFigures
                 total += Stopwatch.GetElapsedTime(accepted, at).TotalMilliseconds;
                 notSucceeded += status == ExecutionStatus.Succeeded ? 0 : 1;
             }
-            points.Add((steps, total / runsEach));
+            points.Add((steps, total / runsEach, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / runsEach));
         }
         var meanX = points.Average(p => (double)p.Item1);
         var meanY = points.Average(p => p.Item2);

@@ -4,9 +4,12 @@ using static AutomationDesk.Bench.ResultTable;
 
 // Figures of the engine on this machine. `--quick` is a smoke run: smaller counts, same table.
 var quick = args.Contains("--quick");
+// `--workers N` overrides the desk's Hangfire worker count (Jobs:WorkerCount), to compare settings.
+var workers = args.SkipWhile(a => a != "--workers").Skip(1).FirstOrDefault();
+var settings = workers is null ? null : new Dictionary<string, string?> { ["Jobs:WorkerCount"] = workers };
 var clock = Stopwatch.StartNew();
 var loadAtStart = LoadAverage();
-Console.WriteLine($"AutomationDesk bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, load average {loadAtStart}");
+Console.WriteLine($"AutomationDesk bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, Hangfire workers {workers ?? "as configured"}, load average {loadAtStart}");
 
 var efInserts = await Baselines.EfInsertsAsync(TimeSpan.FromSeconds(quick ? 1 : 3));
 Console.WriteLine($"  (4) EF Core bare inserts done ({clock.Elapsed.TotalSeconds:N0} s)");
@@ -15,7 +18,7 @@ Throughput throughput;
 Latency latency;
 (double P50Ms, double P99Ms) hangfire;
 StepSlope slope;
-await using (var desk = await BenchDesk.StartAsync())
+await using (var desk = await BenchDesk.StartAsync(settings))
 {
     var threeSteps = await desk.CreateWorkflowAsync(BenchWorkflows.ThreeSteps());
     await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 50 : 200, 32);
@@ -51,7 +54,7 @@ table.Add("2", $"accepted -> Succeeded at {N(latency.OfferedPerSecond)} runs/s, 
 table.Add("2", "  same, p99", $"{N(latency.P99Ms, "N1")} ms", "<= 50 ms", latency.P99Ms <= 50,
     $"empty Hangfire job p99 {N(hangfire.P99Ms, "N1")} ms; engine max {N(latency.MaxMs, "N1")} ms");
 table.Add("3", "engine overhead per step (1/10/50-step slope)", $"{N(slope.MsPerStep, "N2")} ms/step", "<= 0.5 ms", slope.MsPerStep <= 0.5,
-    $"one bare EF commit {N(efInserts.MsPerCommit, "N3")} ms; runs: " + string.Join(", ", slope.Points.Select(p => $"{p.Steps} step(s) {N(p.MeanMs, "N1")} ms")));
+    $"one bare EF commit {N(efInserts.MsPerCommit, "N3")} ms; runs: " + string.Join(", ", slope.Points.Select(p => $"{p.Steps} step(s) {N(p.MeanMs, "N1")} ms (CPU {N(p.CpuMs, "N1")})")));
 table.Add("4", "EF Core bare inserts, 1 row per SaveChanges", $"{N(efInserts.RowsPerSecond)} rows/s", "-", null, "the storage limit the ratios in (1) and (3) refer to");
 table.Add("5", $"key.customer = cN over {N(keyQuery.StoredRuns)} runs, page + total", $"{N(keyQuery.MedianMs, "N1")} ms", "< 200 ms", keyQuery.MedianMs < 200,
     $"max {N(keyQuery.MaxMs, "N1")} ms, {keyQuery.Found} found; unfiltered first page + total {N(keyQuery.UnfilteredMs, "N1")} ms");
