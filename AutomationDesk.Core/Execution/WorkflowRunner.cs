@@ -43,6 +43,8 @@ public sealed partial class WorkflowRunner(
     public async Task<bool> RunAsync(Guid executionId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // One connection for the whole run: the claim, the load and every checkpoint reuse it.
+        await db.Database.OpenConnectionAsync(ct);
         if (!await ClaimAsync(db, executionId, ct))
         {
             await RescheduleIfEarlyAsync(db, executionId, ct);
@@ -137,6 +139,8 @@ public sealed partial class WorkflowRunner(
         private readonly List<StepRun> _changedSteps = [];
         private readonly SecretMasker _masker = new(secretValues.Values);
         private readonly TimeProvider _time = runner._time;
+        private readonly Dictionary<string, (string? OutputJson, StepStatus Status, JsonObject Entry)> _stepEntries = new(StringComparer.Ordinal);
+        private JsonObject? _scope;
         private StepRun? _failed;
 
         private WorkflowDefinition Definition => compiled.Definition;
@@ -144,8 +148,10 @@ public sealed partial class WorkflowRunner(
         public async Task ExecuteAsync(CancellationToken ct)
         {
             using var stepsCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var renewDelay = new CancellationTokenSource();
             var renewEvery = runner._options.LeaseDuration / 3;
             var renewAt = _time.GetUtcNow() + renewEvery;
+            Task? renewTask = null;
             RecoverInterrupted();
             var firstStart = execution.Attempt == 1 && execution.Steps.All(s => s.Status == StepStatus.Pending);
             AddLog(LogLevelName.Information, LogDomain.System, null, firstStart ? "Run started" : "Run resumed");
@@ -195,12 +201,12 @@ public sealed partial class WorkflowRunner(
                     {
                         _running[StartStep(row, stepsCancel.Token)] = row;
                     }
-                    using var renewDelay = new CancellationTokenSource();
-                    var renewTask = Task.Delay(Max(renewAt - _time.GetUtcNow(), TimeSpan.Zero), _time, renewDelay.Token);
+                    // One timer serves every wait until it fires, instead of a new timer each time a step ends.
+                    renewTask ??= Task.Delay(Max(renewAt - _time.GetUtcNow(), TimeSpan.Zero), _time, renewDelay.Token);
                     var finished = await Task.WhenAny(_running.Keys.Append(renewTask));
-                    await renewDelay.CancelAsync();
                     if (finished == renewTask)
                     {
+                        renewTask = null;
                         renewAt = _time.GetUtcNow() + renewEvery;
                         if (!await RenewLeaseAsync(ct))
                         {
@@ -223,6 +229,10 @@ public sealed partial class WorkflowRunner(
                 // The desk is shutting down: leave the run for recovery and let it be claimed at once.
                 await ReleaseLeaseAsync();
                 throw;
+            }
+            finally
+            {
+                await renewDelay.CancelAsync();
             }
         }
 
@@ -564,25 +574,53 @@ public sealed partial class WorkflowRunner(
                 .ExecuteUpdateAsync(set => set.SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), CancellationToken.None);
         }
 
+        /// <summary>
+        /// What templates see. Built once per run and kept up to date: each step's stored output is parsed once,
+        /// when it changes, not again for every later step. Resolving only reads the scope (it clones what it returns).
+        /// </summary>
         private JsonObject Scope()
         {
             var now = _time.GetUtcNow();
-            var trigger = StoredJson.Parse(execution.TriggerInputJson) ?? new JsonObject();
-            var steps = new JsonObject();
-            foreach (var row in execution.Steps.Where(s => s.Status is StepStatus.Succeeded || (s.Status == StepStatus.Failed && s.OutputJson is not null)))
+            _scope ??= NewScope();
+            _scope["now"] = now.ToString("O", CultureInfo.InvariantCulture);
+            _scope["today"] = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var steps = (JsonObject)_scope["steps"]!;
+            steps.Clear();
+            foreach (var row in execution.Steps)
             {
-                steps[row.StepId] = new JsonObject { ["output"] = StoredJson.Parse(row.OutputJson), ["status"] = row.Status.ToString() };
+                if (row.Status is StepStatus.Succeeded || (row.Status == StepStatus.Failed && row.OutputJson is not null))
+                {
+                    steps[row.StepId] = StepEntry(row);
+                }
             }
+            return _scope;
+        }
+
+        private JsonObject StepEntry(StepRun row)
+        {
+            if (_stepEntries.TryGetValue(row.StepId, out var known)
+                && ReferenceEquals(known.OutputJson, row.OutputJson) && known.Status == row.Status)
+            {
+                return known.Entry;
+            }
+            var entry = new JsonObject { ["output"] = StoredJson.Parse(row.OutputJson), ["status"] = row.Status.ToString() };
+            _stepEntries[row.StepId] = (row.OutputJson, row.Status, entry);
+            return entry;
+        }
+
+        private JsonObject NewScope()
+        {
+            var trigger = StoredJson.Parse(execution.TriggerInputJson) ?? new JsonObject();
             var scope = new JsonObject
             {
                 ["trigger"] = trigger,
-                ["steps"] = steps,
+                ["steps"] = new JsonObject(),
                 ["workflow"] = new JsonObject { ["id"] = execution.WorkflowId, ["name"] = execution.WorkflowName, ["version"] = execution.WorkflowVersion },
                 ["execution"] = new JsonObject { ["id"] = execution.Id, ["startedAt"] = execution.StartedAt, ["correlationId"] = execution.CorrelationId },
                 ["secrets"] = new JsonObject(secretValues.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)JsonValue.Create(s.Value)))),
                 ["vars"] = compiled.Vars,
-                ["now"] = now.ToString("O", CultureInfo.InvariantCulture),
-                ["today"] = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                ["now"] = null,
+                ["today"] = null,
             };
             if (execution.TriggerKind == TriggerTypes.Webhook)
             {

@@ -1,7 +1,9 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace AutomationDesk.Core.Persistence;
 
@@ -28,11 +30,14 @@ public static class DeskDatabase
 
     /// <summary>
     /// Per connection: NORMAL sync is durable across a process crash in WAL mode (only an OS crash can lose the
-    /// last commits), and it is several times faster than FULL.
+    /// last commits), and it is several times faster than FULL. Pooled connections keep their settings, so they
+    /// are applied once per native connection, not at every open.
     /// </summary>
     private sealed class SqlitePragmas : DbConnectionInterceptor
     {
         public static readonly SqlitePragmas Instance = new();
+
+        private readonly ConditionalWeakTable<sqlite3, object> _configured = new();
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
@@ -42,8 +47,12 @@ public static class DeskDatabase
             return Task.CompletedTask;
         }
 
-        private static void Apply(DbConnection connection)
+        private void Apply(DbConnection connection)
         {
+            if (connection is SqliteConnection { Handle: { } handle } && !_configured.TryAdd(handle, _configured))
+            {
+                return;
+            }
             using var command = connection.CreateCommand();
             command.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
             command.ExecuteNonQuery();

@@ -1,1 +1,68 @@
-namespace AutomationDesk.Bench; internal static class Program { private static void Main() { } }
+using System.Diagnostics;
+using AutomationDesk.Bench;
+using static AutomationDesk.Bench.ResultTable;
+
+// Figures of the engine on this machine. `--quick` is a smoke run: smaller counts, same table.
+var quick = args.Contains("--quick");
+// `--workers N` overrides the desk's Hangfire worker count (Jobs:WorkerCount), to compare settings.
+var workers = args.SkipWhile(a => a != "--workers").Skip(1).FirstOrDefault();
+var settings = workers is null ? null : new Dictionary<string, string?> { ["Jobs:WorkerCount"] = workers };
+var clock = Stopwatch.StartNew();
+var loadAtStart = LoadAverage();
+Console.WriteLine($"AutomationDesk bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, Hangfire workers {workers ?? "as configured"}, load average {loadAtStart}");
+
+var efInserts = await Baselines.EfInsertsAsync(TimeSpan.FromSeconds(quick ? 1 : 3));
+Console.WriteLine($"  (4) EF Core bare inserts done ({clock.Elapsed.TotalSeconds:N0} s)");
+
+Throughput throughput;
+Latency latency;
+(double P50Ms, double P99Ms) hangfire;
+StepSlope slope;
+await using (var desk = await BenchDesk.StartAsync(settings))
+{
+    var threeSteps = await desk.CreateWorkflowAsync(BenchWorkflows.ThreeSteps());
+    await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 50 : 200, 32);
+    throughput = await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 500 : 3000, 64);
+    Console.WriteLine($"  (1) throughput done ({clock.Elapsed.TotalSeconds:N0} s)");
+
+    hangfire = await Baselines.HangfireLatencyAsync(desk, 100, TimeSpan.FromSeconds(quick ? 1 : 3));
+    latency = await EngineFigures.LatencyAsync(desk, threeSteps, 100, TimeSpan.FromSeconds(quick ? 3 : 10));
+    Console.WriteLine($"  (2) latency at 100 runs/s done ({clock.Elapsed.TotalSeconds:N0} s)");
+
+    var chains = new List<(int, Guid)>();
+    foreach (var steps in new[] { 1, 10, 50 })
+    {
+        chains.Add((steps, await desk.CreateWorkflowAsync(BenchWorkflows.Chain(steps))));
+    }
+    await EngineFigures.StepSlopeAsync(desk, chains, 3);
+    slope = await EngineFigures.StepSlopeAsync(desk, chains, quick ? 8 : 40);
+    Console.WriteLine($"  (3) per-step slope done ({clock.Elapsed.TotalSeconds:N0} s)");
+}
+
+KeyQuery keyQuery;
+await using (var desk = await BenchDesk.StartAsync())
+{
+    keyQuery = await KeyQueryFigure.MeasureAsync(desk, quick ? 20_000 : 100_000, 1000);
+    Console.WriteLine($"  (5) business-key query done ({clock.Elapsed.TotalSeconds:N0} s)");
+}
+
+var table = new ResultTable();
+table.Add("1", "executions/s, 3 steps, Hangfire + engine + SQLite", $"{N(throughput.PerSecond)} /s", ">= 500 /s", throughput.PerSecond >= 500,
+    $"EF Core bare inserts {N(efInserts.RowsPerSecond)} rows/s: one run costs {N(efInserts.RowsPerSecond / throughput.PerSecond, "N1")} bare commits; CPU {N(throughput.CpuMsPerRun, "N2")} ms per run");
+table.Add("2", $"accepted -> Succeeded at {N(latency.OfferedPerSecond)} runs/s, p50", $"{N(latency.P50Ms, "N1")} ms", "<= 10 ms", latency.P50Ms <= 10,
+    $"empty Hangfire job, enqueue -> run, p50 {N(hangfire.P50Ms, "N1")} ms");
+table.Add("2", "  same, p99", $"{N(latency.P99Ms, "N1")} ms", "<= 50 ms", latency.P99Ms <= 50,
+    $"empty Hangfire job p99 {N(hangfire.P99Ms, "N1")} ms; engine max {N(latency.MaxMs, "N1")} ms");
+table.Add("3", "engine overhead per step (1/10/50-step slope)", $"{N(slope.MsPerStep, "N2")} ms/step", "<= 0.5 ms", slope.MsPerStep <= 0.5,
+    $"one bare EF commit {N(efInserts.MsPerCommit, "N3")} ms; runs: " + string.Join(", ", slope.Points.Select(p => $"{p.Steps} step(s) {N(p.MeanMs, "N1")} ms (CPU {N(p.CpuMs, "N1")})")));
+table.Add("4", "EF Core bare inserts, 1 row per SaveChanges", $"{N(efInserts.RowsPerSecond)} rows/s", "-", null, "the storage limit the ratios in (1) and (3) refer to");
+table.Add("5", $"key.customer = cN over {N(keyQuery.StoredRuns)} runs, page + total", $"{N(keyQuery.MedianMs, "N1")} ms", "< 200 ms", keyQuery.MedianMs < 200,
+    $"max {N(keyQuery.MaxMs, "N1")} ms, {keyQuery.Found} found; unfiltered first page + total {N(keyQuery.UnfilteredMs, "N1")} ms");
+
+Console.WriteLine();
+Console.Write(table);
+var failed = throughput.NotSucceeded + latency.NotSucceeded + slope.NotSucceeded;
+Console.WriteLine($"runs not Succeeded: {failed}; load average at end {LoadAverage()}; {clock.Elapsed.TotalSeconds:N0} s in all");
+return failed == 0 ? 0 : 1;
+
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
