@@ -103,7 +103,7 @@ public sealed class ScheduleCalendarTests
 
 public sealed class ScheduleValidationTests
 {
-    private readonly WorkflowDefinitionReader _reader = new(new Core.Steps.StepRegistry([new Core.Steps.TransformStep()]));
+    private readonly WorkflowDefinitionReader _reader = new(new global::AutomationDesk.Core.Steps.StepRegistry([new global::AutomationDesk.Core.Steps.TransformStep()]));
 
     [Fact]
     public void Saving_a_workflow_with_a_bad_cron_is_refused_at_the_cron_field()

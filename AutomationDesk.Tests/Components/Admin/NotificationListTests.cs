@@ -31,7 +31,7 @@ public sealed class NotificationListTests : RolePageTest
         await NotifyAsync("Disk almost full", NotificationType.Warning, NotificationPriority.High);
         await NotifyAsync("Import failed", NotificationType.Error, NotificationPriority.Urgent);
         var done = await NotifyAsync("Import done", NotificationType.Success);
-        await Services.GetRequiredService<NotificationInbox>().MarkReadAsync(done.Id, Core.Auditing.Actor.System, CancellationToken.None);
+        await Services.GetRequiredService<NotificationInbox>().MarkReadAsync(done.Id, global::AutomationDesk.Core.Auditing.Actor.System, CancellationToken.None);
         var page = RenderLoaded(3);
 
         await page.InvokeAsync(() => page.FindComponent<MudSelect<NotificationType?>>().Instance.ValueChanged.InvokeAsync(NotificationType.Error));
