@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Tests.Support;
 using static AutomationDesk.Tests.Support.Definitions;
@@ -55,5 +56,18 @@ public sealed class DelayTests : IAsyncLifetime
         Assert.Equal("\"done\"", finished.OutputJson);
         Assert.Equal(CoreDesk.Epoch.AddMinutes(5), finished.FinishedAt);
         Assert.Equal(100, finished.Progress);
+    }
+
+    [Fact]
+    public async Task A_delay_until_a_moment_waits_for_that_moment()
+    {
+        var until = CoreDesk.Epoch.AddHours(2);
+
+        var execution = await _desk.RunAsync(Workflow(Step("pause", "delay", new JsonObject { ["until"] = until.ToString("O") })));
+
+        Assert.Equal(until, execution.DueAt);
+        _desk.Time.Advance(TimeSpan.FromHours(2));
+        await _desk.RunDueWorkAsync();
+        Assert.Equal(ExecutionStatus.Succeeded, (await _desk.ExecutionAsync(execution.Id)).Status);
     }
 }

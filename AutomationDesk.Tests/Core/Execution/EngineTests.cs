@@ -170,6 +170,34 @@ public sealed class EngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_step_that_may_fail_hands_its_error_to_the_next_step_and_the_run_goes_on()
+    {
+        var failing = Transform("risky", "${trigger.body.absent}");
+        failing["onError"] = "continue";
+
+        var execution = await _desk.RunAsync(Workflow(failing, Transform("report", "${steps.risky.output.error}")),
+            new JsonObject { ["body"] = new JsonObject() });
+
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+        Assert.Equal(StepStatus.Failed, execution.Steps[0].Status);
+        Assert.Contains("trigger.body.absent", StoredJson.Parse(execution.Steps[1].OutputJson)!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_disabled_workflow_cannot_be_started()
+    {
+        var workflow = Workflow(Transform("a", 1));
+        workflow["enabled"] = false;
+        var id = await _desk.SaveAsync(workflow);
+
+        var refused = await Assert.ThrowsAsync<AutomationDesk.Core.DeskProblemException>(() => _desk.StartAsync(id));
+
+        Assert.Contains("disabled", refused.Message, StringComparison.OrdinalIgnoreCase);
+        await using var db = _desk.NewDb();
+        Assert.Equal(0, await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(db.Executions));
+    }
+
+    [Fact]
     public async Task The_run_output_is_the_last_step_output()
     {
         var execution = await _desk.RunAsync(Workflow(Transform("a", "first"), Transform("b", new JsonObject { ["done"] = true })));

@@ -70,6 +70,20 @@ public sealed class SecretMaskingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failed_call_reports_its_URL_with_the_secret_masked()
+    {
+        // Port 9 (discard) is closed on loopback, so the call fails with the URL in its error.
+        var execution = await _desk.RunAsync(Workflow(Http("call", "http://127.0.0.1:9/hook/${secrets.token}")
+            .With("query", new JsonObject { ["key"] = "${secrets.token}" })));
+
+        var step = execution.Steps[0];
+        Assert.Equal(StepStatus.Failed, step.Status);
+        Assert.StartsWith("Could not reach http://127.0.0.1:9/hook/***?key=***", step.ErrorHuman, StringComparison.Ordinal);
+        Assert.Contains("***", execution.ErrorHuman, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", execution.ErrorHuman + step.ErrorTech + execution.ErrorTech, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_database_files_never_hold_the_clear_value_in_any_form()
     {
         await RunWithSecretEverywhereAsync();

@@ -126,6 +126,19 @@ public sealed class HttpRequestStepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_branch_cancels_a_call_still_running_on_another()
+    {
+        var execution = await _desk.RunAsync(Workflow(
+            Http("call", _server.Url("/hang")),
+            Transform("broken", "${trigger.body.absent}").DependsOn()), new JsonObject { ["body"] = new JsonObject() });
+
+        Assert.Equal(ExecutionStatus.Failed, execution.Status);
+        Assert.Equal(StepStatus.Cancelled, execution.Steps[0].Status);
+        Assert.Equal(StepStatus.Failed, execution.Steps[1].Status);
+        Assert.Contains("(broken)", execution.ErrorHuman, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_error_status_fails_the_step_unless_allowed()
     {
         var failed = await RunStepAsync(Http("call", _server.Url("/missing")));

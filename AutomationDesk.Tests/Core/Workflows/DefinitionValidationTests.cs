@@ -57,6 +57,26 @@ public sealed class DefinitionValidationTests : IAsyncLifetime
         Assert.Contains("colour", Assert.Single(errors["steps[0].config.colour"]), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_unknown_trigger_property_is_refused_with_its_path()
+    {
+        var definition = Workflow(Transform("a", 1));
+        definition["trigger"] = new JsonObject { ["type"] = "schedule", ["schedule"] = new JsonObject { ["cronn"] = "* * * * *" } };
+
+        var errors = Refusal(definition);
+
+        Assert.Contains("trigger.schedule.cronn", errors.Keys);
+    }
+
+    [Fact]
+    public void A_condition_with_an_unknown_operator_is_refused_with_its_path()
+    {
+        var errors = Refusal(Workflow(Transform("a", 1), Transform("b", 2)
+            .When(new JsonObject { ["left"] = "${steps.a.output}", ["operator"] = "like", ["right"] = 1 })));
+
+        Assert.Contains("steps[1].when.operator", errors.Keys);
+    }
+
     [Theory]
     [InlineData("Fetch")]
     [InlineData("1st")]
