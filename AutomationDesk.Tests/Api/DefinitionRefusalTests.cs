@@ -89,8 +89,8 @@ public sealed class DefinitionRefusalTests(DeskApp desk)
     {
         var problem = await RefusedAsync(
             Definition(Step("a", config: new JsonObject { ["value"] = "${steps.b.output}" }, dependsOn: []), Step("b", dependsOn: [])),
-            "steps[0].config");
-        Assert.Contains("not upstream", problem["errors"]!["steps[0].config"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+            "steps[0].config.value");
+        Assert.Contains("not upstream", problem["errors"]!["steps[0].config.value"]![0]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

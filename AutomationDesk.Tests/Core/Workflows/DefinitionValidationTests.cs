@@ -136,7 +136,7 @@ public sealed class DefinitionValidationTests : IAsyncLifetime
             Transform("b", "${steps.c.output}").DependsOn("a"),
             Transform("c", 3).DependsOn("a")));
 
-        var message = Assert.Single(errors["steps[1].config"]);
+        var message = Assert.Single(errors["steps[1].config.value"]);
         Assert.Contains("'c'", message, StringComparison.Ordinal);
         Assert.Contains("not upstream", message, StringComparison.Ordinal);
     }
@@ -146,7 +146,7 @@ public sealed class DefinitionValidationTests : IAsyncLifetime
     {
         var errors = Refusal(Workflow(Transform("a", "${steps.b.output}"), Transform("b", 2)));
 
-        Assert.Contains("steps[0].config", errors.Keys);
+        Assert.Contains("steps[0].config.value", errors.Keys);
     }
 
     [Fact]
