@@ -1,6 +1,11 @@
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Records;
+using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Components.Pages.Collections;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace AutomationDesk.Tests.Components.Admin;
@@ -78,5 +83,26 @@ public sealed class CollectionPagesTests : RolePageTest
         var json = page.Find("[data-testid=record-json]").TextContent.ReplaceLineEndings("\n");
         Assert.Equal("{\n  \"customer\": \"ada@example.com\",\n  \"total\": 42\n}", json);
         Assert.NotNull(page.Find("[data-testid=copy-button]"));
+    }
+
+    [Fact]
+    public async Task A_run_that_stores_a_record_shows_its_collection_without_a_reload()
+    {
+        var workflow = await Services.GetRequiredService<WorkflowStore>().CreateAsync("""
+            {
+              "schemaVersion": 1,
+              "name": "Save a lead",
+              "trigger": { "type": "manual" },
+              "steps": [ { "id": "save", "type": "record.create", "config": { "collection": "leads", "data": { "email": "ada@example.com" } } } ]
+            }
+            """, Actor.System, CancellationToken.None);
+        var page = Render<CollectionList>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=empty-state]")), Patience);
+
+        await Services.GetRequiredService<ExecutionLauncher>().StartAsync(
+            workflow["id"]!.GetValue<Guid>(), new RunRequest("manual", new JsonObject()), Actor.System, CancellationToken.None);
+        await RunQueuedAsync();
+
+        page.WaitForAssertion(() => Assert.Contains("leads", Assert.Single(Rows(page, "collection-row")).TextContent, StringComparison.Ordinal), Patience);
     }
 }
