@@ -5,7 +5,7 @@ using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Api;
-using AutomationDesk.Web.Components.Pages.Notifications;
+using AutomationDesk.Web.Notifications;
 using AutomationDesk.Web.Hubs;
 using AutomationDesk.Web.Jobs;
 using AutomationDesk.Web.Security;

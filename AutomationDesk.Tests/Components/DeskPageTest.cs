@@ -36,6 +36,7 @@ public abstract class DeskPageTest : BunitContext, IAsyncLifetime
         Services.AddDeskCore(configuration);
         Services.AddSingleton<LiveDeskEvents>();
         Services.AddSingleton<global::AutomationDesk.Core.Live.IDeskEvents>(sp => sp.GetRequiredService<LiveDeskEvents>());
+        Services.AddSingleton<AutomationDesk.Web.Notifications.NotificationInbox>();
         Services.AddSingleton<QueuedRuns>();
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<QueuedRuns>());
         Services.AddMudServices();

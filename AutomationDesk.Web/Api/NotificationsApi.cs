@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Notifications;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -62,58 +62,15 @@ public static class NotificationsApi
             unread.GroupBy(u => u.Priority.ToString()).ToDictionary(g => g.Key, g => g.Sum(u => u.Count))));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Read(
-        Guid id, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Notifications.SingleOrDefaultAsync(n => n.Id == id, ct) is not { } notification)
-        {
-            return Problems.NotFound("notification", id);
-        }
-        if (!notification.IsRead)
-        {
-            notification.IsRead = true;
-            notification.ReadAt = time.GetUtcNow();
-            audit.Record(db, user.ToActor(), "notification.read", $"notification:{id}");
-            await db.SaveChangesAsync(ct);
-        }
-        return TypedResults.NoContent();
-    }
+    static async Task<Results<NoContent, ProblemHttpResult>> Read(Guid id, NotificationInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
+        await inbox.MarkReadAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : Problems.NotFound("notification", id);
 
-    static async Task<Ok<Changed>> ReadAll(IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal user, TimeProvider time, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        return TypedResults.Ok(await ChangeAllAsync(dbFactory, audit, user, "notification.read-all",
-            (db, token) => db.Notifications.Where(n => !n.IsRead).ExecuteUpdateAsync(s => s.SetProperty(n => n.IsRead, true).SetProperty(n => n.ReadAt, now), token), ct));
-    }
+    static async Task<Ok<Changed>> ReadAll(NotificationInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(new Changed(await inbox.MarkAllReadAsync(user.ToActor(), ct)));
 
-    static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal user, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Notifications.SingleOrDefaultAsync(n => n.Id == id, ct) is not { } notification)
-        {
-            return Problems.NotFound("notification", id);
-        }
-        db.Notifications.Remove(notification);
-        audit.Record(db, user.ToActor(), "notification.delete", $"notification:{id}", new { notification.Title });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
+    static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, NotificationInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
+        await inbox.DeleteAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : Problems.NotFound("notification", id);
 
-    static async Task<Ok<Changed>> DeleteAll(IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await ChangeAllAsync(dbFactory, audit, user, "notification.delete-all", (db, token) => db.Notifications.ExecuteDeleteAsync(token), ct));
-
-    /// <summary>A bulk change and its audit row, in one transaction.</summary>
-    private static async Task<Changed> ChangeAllAsync(
-        IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal user, string action,
-        Func<DeskDbContext, CancellationToken, Task<int>> change, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var count = await change(db, ct);
-        audit.Record(db, user.ToActor(), action, "notifications", new { count });
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        return new Changed(count);
-    }
+    static async Task<Ok<Changed>> DeleteAll(NotificationInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(new Changed(await inbox.DeleteAllAsync(user.ToActor(), ct)));
 }

@@ -1,3 +1,4 @@
+using AutomationDesk.Web.Notifications;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Web.Components.Layout;
 using AutomationDesk.Web.Components.Pages.Notifications;

@@ -1,3 +1,4 @@
+using AutomationDesk.Web.Notifications;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Web.Components.Pages.Notifications;

@@ -1,3 +1,4 @@
+using AutomationDesk.Web.Notifications;
 using AngleSharp.Dom;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Notifications;

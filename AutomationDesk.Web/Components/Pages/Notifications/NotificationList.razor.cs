@@ -1,3 +1,4 @@
+using AutomationDesk.Web.Notifications;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Api;

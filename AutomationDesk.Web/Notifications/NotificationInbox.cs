@@ -3,10 +3,10 @@ using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
-namespace AutomationDesk.Web.Components.Pages.Notifications;
+namespace AutomationDesk.Web.Notifications;
 
 /// <summary>
-/// What a person does with notifications in the browser: read them, mark them read, delete them. Every change is
+/// What a person does with notifications, in the browser or through the API: read them, mark them read, delete them. Every change is
 /// audited and announced through <see cref="Changed"/>, so the bell and the notifications page in every open circuit
 /// follow a read made elsewhere.
 /// </summary>
@@ -29,13 +29,18 @@ public sealed class NotificationInbox(IDbContextFactory<DeskDbContext> dbFactory
             .ToListAsync(ct);
     }
 
-    public async Task MarkReadAsync(Guid id, Actor actor, CancellationToken ct)
+    /// <summary>False when there is no such notification; reading a read one changes nothing.</summary>
+    public async Task<bool> MarkReadAsync(Guid id, Actor actor, CancellationToken ct)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            if (await db.Notifications.SingleOrDefaultAsync(n => n.Id == id && !n.IsRead, ct) is not { } notification)
+            if (await db.Notifications.SingleOrDefaultAsync(n => n.Id == id, ct) is not { } notification)
             {
-                return;
+                return false;
+            }
+            if (notification.IsRead)
+            {
+                return true;
             }
             notification.IsRead = true;
             notification.ReadAt = time.GetUtcNow();
@@ -43,6 +48,7 @@ public sealed class NotificationInbox(IDbContextFactory<DeskDbContext> dbFactory
             await db.SaveChangesAsync(ct);
         }
         Changed?.Invoke();
+        return true;
     }
 
     public async Task<int> MarkAllReadAsync(Actor actor, CancellationToken ct)
@@ -62,18 +68,34 @@ public sealed class NotificationInbox(IDbContextFactory<DeskDbContext> dbFactory
         return count;
     }
 
-    public async Task DeleteAsync(Guid id, Actor actor, CancellationToken ct)
+    public async Task<bool> DeleteAsync(Guid id, Actor actor, CancellationToken ct)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             if (await db.Notifications.SingleOrDefaultAsync(n => n.Id == id, ct) is not { } notification)
             {
-                return;
+                return false;
             }
             db.Notifications.Remove(notification);
             audit.Record(db, actor, "notification.delete", $"notification:{id}", new { notification.Title });
             await db.SaveChangesAsync(ct);
         }
         Changed?.Invoke();
+        return true;
+    }
+
+    public async Task<int> DeleteAllAsync(Actor actor, CancellationToken ct)
+    {
+        int count;
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            count = await db.Notifications.ExecuteDeleteAsync(ct);
+            audit.Record(db, actor, "notification.delete-all", "notifications", new { count });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
+        Changed?.Invoke();
+        return count;
     }
 }
