@@ -78,7 +78,10 @@ public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<Brow
         if (Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is { Length: > 0 } folder)
         {
             Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), FullPage = true });
+            // A tall viewport instead of a full-page capture, which repeats the fixed app bar mid-page.
+            await page.SetViewportSizeAsync(1280, 2000);
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
         }
     }
 
