@@ -80,6 +80,19 @@ public sealed class WorkflowEditorTests : DeskPageTest
     }
 
     [Fact]
+    public void A_schedule_trigger_shows_its_fields_and_a_bad_time_zone_is_named_there()
+    {
+        var cut = RenderEditor();
+        var definition = JsonNode.Parse(Drafts.Greeting("Every morning"))!;
+        definition["trigger"] = JsonNode.Parse("""{ "type": "schedule", "schedule": { "cron": "0 9 * * 1-5", "timezone": "Mars/Olympus" } }""");
+
+        cut.Find("[data-testid=json-editor] textarea").Change(definition.ToJsonString());
+
+        Assert.Equal("0 9 * * 1-5", cut.Find("div[data-field='trigger.schedule.cron'] input").GetAttribute("value"));
+        Assert.Contains("Unknown time zone", cut.Find("div[data-field='trigger.schedule.timezone']").TextContent);
+    }
+
+    [Fact]
     public void Steps_are_added_duplicated_reordered_and_deleted()
     {
         var cut = RenderEditor();
@@ -161,6 +174,7 @@ public sealed class WorkflowEditorTests : DeskPageTest
         Assert.Equal("Read only", cut.Find("div[data-field='name'] input").GetAttribute("value"));
         Assert.Empty(cut.FindAll("[data-testid=save-workflow]"));
         Assert.Empty(cut.FindAll("[data-testid=test-run]"));
+        Assert.NotEmpty(cut.FindAll("[data-testid=read-only]"));
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace AutomationDesk.Tests.Browser;
+
+public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
+{
+    private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };
+
+    [Fact]
+    public async Task An_admin_builds_a_workflow_with_the_forms_saves_it_runs_it_and_sees_it_succeed_live()
+    {
+        var page = await desk.SignedInPageAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
+        await page.GetByTestId("new-workflow").ClickAsync();
+        await page.WaitForURLAsync(new Regex("/workflows/new$"));
+
+        await page.Locator("div[data-field='name'] input").FillAsync("Journey greeting");
+        await page.Locator("[data-testid='add-step-transform']").ClickAsync();
+        await page.Locator("div[data-field='steps[0].config.value'] textarea").FillAsync("{\"who\": \"${trigger.body.who ?? \\\"world\\\"}\"}");
+        await page.Locator("[data-testid='add-step-condition']").ClickAsync();
+        await page.Locator("div[data-field='steps[1].config.left'] input").FillAsync("${steps.transform.output.who}");
+        await page.Locator("div[data-field='steps[1].config.right'] input").FillAsync("world");
+        await page.Locator("[data-testid='add-step-notification.send']").ClickAsync();
+        var title = page.Locator("div[data-field='steps[2].config.title'] input");
+        await title.FillAsync("Hello ${steps.tr");
+        await page.Locator("[data-testid=template-suggestion][data-path='steps.transform.output']").ClickAsync();
+        await Assertions.Expect(title).ToHaveValueAsync("Hello ${steps.transform.output}");
+        await title.FillAsync("Hello ${steps.transform.output.who}");
+
+        await Assertions.Expect(page.GetByTestId("validation-summary")).ToHaveCountAsync(0);
+        await ScreenshotAsync(page, "workflow-editor.png");
+        await page.GetByTestId("save-workflow").ClickAsync();
+        await page.WaitForURLAsync(WorkflowUrl());
+        await Assertions.Expect(page.GetByTestId("workflow-version")).ToHaveTextAsync("v1");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
+        var row = page.GetByTestId("workflow-row").Filter(new() { HasText = "Journey greeting" });
+        await Assertions.Expect(row.GetByTestId("last-run")).ToContainTextAsync("never run");
+        await page.EvaluateAsync("() => window.deskNoReload = true");
+        await row.GetByTestId("run-workflow").ClickAsync();
+
+        await Assertions.Expect(row.Locator("[data-testid=last-run] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", Live);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.deskNoReload === true"), "The list reloaded instead of updating live.");
+    }
+
+    [Fact]
+    public async Task A_viewer_opens_a_workflow_but_has_no_save_button()
+    {
+        using var api = desk.ApiClient();
+        var created = await api.PostAsJsonAsync("/api/v1/workflows", JsonNode.Parse("""
+            { "name": "Viewer can look", "trigger": { "type": "manual" },
+              "steps": [ { "id": "shape", "type": "transform", "config": { "value": { "ok": true } } } ] }
+            """));
+        created.EnsureSuccessStatusCode();
+        var id = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var viewer = await api.PostAsJsonAsync("/api/v1/users", new { email = "viewer@desk.test", password = "Viewer-Test-1", role = "Viewer" });
+        viewer.EnsureSuccessStatusCode();
+
+        var page = await desk.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = desk.Address.ToString() });
+        await page.GotoAsync("/account/login");
+        await page.FillAsync("#email", "viewer@desk.test");
+        await page.FillAsync("#password", "Viewer-Test-1");
+        await page.ClickAsync("#sign-in");
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal));
+        await page.GotoAsync($"/workflows/{id}");
+        await BrowserDesk.WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.Locator("div[data-field='name'] input")).ToHaveValueAsync("Viewer can look");
+        await Assertions.Expect(page.GetByTestId("save-workflow")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByTestId("test-run")).ToHaveCountAsync(0);
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            // A tall viewport instead of a full-page capture, which repeats the fixed app bar mid-page.
+            await page.SetViewportSizeAsync(1280, 2000);
+            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
+        }
+    }
+
+    [GeneratedRegex("/workflows/[0-9a-f-]{36}$")]
+    private static partial Regex WorkflowUrl();
+}
