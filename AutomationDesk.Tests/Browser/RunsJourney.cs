@@ -27,6 +27,7 @@ public sealed class RunsJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 
         var row = page.Locator($"[data-testid=execution-link][data-execution-id='{executionId}']");
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await page.ScreenshotAsync(new() { Path = ScreenshotPath("executions.png"), FullPage = true });
         await row.ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-header] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 15_000 });
         var step = page.Locator("[data-testid=step][data-step-id=greet]");

@@ -2,7 +2,10 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Security;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AutomationDesk.Tests.Components.Runs;
 
@@ -27,6 +30,22 @@ public sealed class RunsApiDesk : WebApplicationFactory<Program>, IAsyncLifetime
     {
         var client = CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
+        return client;
+    }
+
+    /// <summary>A client with the API key of a new Viewer.</summary>
+    public async Task<HttpClient> ViewerAsync()
+    {
+        using var admin = Api();
+        var email = $"viewer-{Guid.NewGuid():N}@desk.test";
+        using var response = await admin.PostAsJsonAsync(new Uri("/api/v1/users", UriKind.Relative),
+            new { email, password = "Viewer-Test-1", role = "Viewer" });
+        response.EnsureSuccessStatusCode();
+        var userId = (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        var key = $"viewer-key-{Guid.NewGuid():N}";
+        await Services.GetRequiredService<ApiKeyStore>().CreateAsync("viewer", userId, Actor.System, CancellationToken.None, key);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
     }
 

@@ -98,6 +98,23 @@ public sealed class RunsApiTests(RunsApiDesk desk) : IClassFixture<RunsApiDesk>
     }
 
     [Fact]
+    public async Task A_viewer_reads_the_monitor_but_may_not_cancel()
+    {
+        using var api = desk.Api();
+        var workflow = await RunsApiDesk.SaveWorkflowAsync(api, "Viewer wait", """[ { "id": "wait", "type": "delay", "config": { "duration": "01:00:00" } } ]""");
+        var run = await RunsApiDesk.StartAsync(api, workflow, []);
+        await RunsApiDesk.WaitForStatusAsync(api, run, "Waiting");
+        using var viewer = await desk.ViewerAsync();
+
+        using var dashboard = await viewer.GetAsync(new Uri("/api/v1/monitor/dashboard", UriKind.Relative));
+        using var cancel = await viewer.PostAsync(new Uri($"/api/v1/executions/{run}/cancel", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, cancel.StatusCode);
+        Assert.Equal("Waiting", (await RunsApiDesk.WaitForStatusAsync(api, run, "Waiting"))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Cancel_of_an_unknown_run_answers_404()
     {
         using var api = desk.Api();

@@ -23,8 +23,7 @@ public sealed partial class ExecutionList : IDisposable
     private KeyValuePair<string, string>? _key;
     private string? _keyError;
     private List<ExecutionSummary> _shown = [];
-    private bool _reloading;
-    private bool _reloadAgain;
+    private ThrottledReload _reload = null!;
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; init; }
     [Inject] public required LiveDeskEvents Events { get; init; }
@@ -42,6 +41,7 @@ public sealed partial class ExecutionList : IDisposable
 
     protected override async Task OnInitializedAsync()
     {
+        _reload = new ThrottledReload(() => _table?.ReloadServerData() ?? Task.CompletedTask, Time, TimeSpan.FromMilliseconds(500));
         await using var db = await DbFactory.CreateDbContextAsync();
         _workflows = await ExecutionQueries.WorkflowNamesAsync(db, CancellationToken.None);
         _triggerKinds = await ExecutionQueries.TriggerKindsAsync(db, CancellationToken.None);
@@ -67,10 +67,7 @@ public sealed partial class ExecutionList : IDisposable
         return new TableData<ExecutionSummary> { Items = _shown, TotalItems = page.Total };
     }
 
-    /// <summary>
-    /// A run already on the page changes in place; anything else (a new run) reloads the page. Reloads are coalesced:
-    /// events that arrive while one is in flight cause exactly one more, so a burst of runs costs two queries.
-    /// </summary>
+    /// <summary>A run already on the page changes in place; anything else (a new run) reloads the page, throttled.</summary>
     private void OnExecutionChanged(ExecutionSummary execution) => _ = InvokeAsync(async () =>
     {
         var index = _shown.FindIndex(e => e.Id == execution.Id);
@@ -83,31 +80,7 @@ public sealed partial class ExecutionList : IDisposable
         await ReloadAsync();
     });
 
-    private async Task ReloadAsync()
-    {
-        if (_reloading)
-        {
-            _reloadAgain = true;
-            return;
-        }
-        _reloading = true;
-        try
-        {
-            do
-            {
-                _reloadAgain = false;
-                if (_table is not null)
-                {
-                    await _table.ReloadServerData();
-                }
-            }
-            while (_reloadAgain);
-        }
-        finally
-        {
-            _reloading = false;
-        }
-    }
+    private Task ReloadAsync() => _reload.RequestAsync();
 
     private Task OnStatusesChanged(IEnumerable<ExecutionStatus>? statuses)
     {

@@ -15,16 +15,21 @@ public sealed partial class RunPage : IDisposable
     private IReadOnlyDictionary<string, StepPlace> _places = new Dictionary<string, StepPlace>();
     private bool _loading = true;
     private int _version;
-    private bool _reloading;
-    private bool _reloadAgain;
+    private ThrottledReload _reload = null!;
 
     [Parameter] public Guid Id { get; set; }
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; init; }
     [Inject] public required LiveDeskEvents Events { get; init; }
+    [Inject] public required TimeProvider Time { get; init; }
 
     protected override async Task OnInitializedAsync()
     {
+        _reload = new ThrottledReload(async () =>
+        {
+            await LoadAsync();
+            StateHasChanged();
+        }, Time, TimeSpan.FromMilliseconds(300));
         Events.ExecutionChanged += OnExecutionChanged;
         Events.StepChanged += OnStepChanged;
         await using (var db = await DbFactory.CreateDbContextAsync())
@@ -50,7 +55,7 @@ public sealed partial class RunPage : IDisposable
         }
     }
 
-    /// <summary>A step change shows at once; the run itself is read again (coalesced) for its outputs and logs.</summary>
+    /// <summary>A step change shows at once; the run itself is read again (throttled) for its outputs and logs.</summary>
     private void OnStepChanged(StepRunView step)
     {
         if (step.ExecutionId != Id)
@@ -69,29 +74,7 @@ public sealed partial class RunPage : IDisposable
         });
     }
 
-    private async Task ReloadAsync()
-    {
-        if (_reloading)
-        {
-            _reloadAgain = true;
-            return;
-        }
-        _reloading = true;
-        try
-        {
-            do
-            {
-                _reloadAgain = false;
-                await LoadAsync();
-                StateHasChanged();
-            }
-            while (_reloadAgain);
-        }
-        finally
-        {
-            _reloading = false;
-        }
-    }
+    private Task ReloadAsync() => _reload.RequestAsync();
 
     public void Dispose()
     {
