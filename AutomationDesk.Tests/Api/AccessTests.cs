@@ -12,7 +12,7 @@ public sealed class AccessTests(DeskApp desk)
         { "GET", "/api/v1/workflows" },
         { "POST", "/api/v1/workflows" },
         { "GET", "/api/v1/executions" },
-        { "GET", $"/api/v1/executions/{Guid.CreateVersion7()}/logs" },
+        { "GET", "/api/v1/executions/01a20000-0000-7000-8000-000000000001/logs" },
         { "GET", "/api/v1/notifications" },
         { "GET", "/api/v1/notifications/stats" },
         { "GET", "/api/v1/collections" },
@@ -88,5 +88,16 @@ public sealed class AccessTests(DeskApp desk)
     {
         using var response = await desk.Viewer.DeleteAsync("/api/v1/notifications");
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_job_dashboard_is_for_admins_only()
+    {
+        using var viewer = await desk.Viewer.GetAsync("/hangfire");
+        Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
+        using var editor = await desk.Editor.GetAsync("/hangfire");
+        Assert.Equal(HttpStatusCode.Forbidden, editor.StatusCode);
+        using var admin = await desk.Admin.GetAsync("/hangfire");
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
     }
 }

@@ -33,11 +33,20 @@ public sealed class CollectionsApiTests(DeskApp desk)
     }
 
     [Fact]
-    public async Task The_collections_list_pages()
+    public async Task The_collections_list_pages_in_name_order()
     {
-        using var response = await desk.Viewer.GetAsync("/api/v1/collections?pageSize=1");
-        var body = await response.JsonAsync(HttpStatusCode.OK);
-        Assert.True(body["items"]!.AsArray().Count <= 1);
-        Assert.Equal(1, (int)body["pageSize"]!);
+        var prefix = $"paged_{Guid.NewGuid():N}";
+        foreach (var collection in new[] { $"{prefix}_b", $"{prefix}_a" })
+        {
+            var workflow = await Workflows.CreateAsync(desk.Editor, Workflows.SaveCustomer(Workflows.UniqueName("Pager"), collection));
+            await Workflows.RunAsync(desk.Editor, ApiAnswers.V7(workflow["id"]), new { customer = "c1" });
+        }
+
+        using var first = await desk.Viewer.GetAsync($"/api/v1/collections?q={prefix}&pageSize=1");
+        var body = await first.JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(2, (int)body["total"]!);
+        Assert.Equal($"{prefix}_a", (string)Assert.Single(body["items"]!.AsArray())!["name"]!);
+        var second = await desk.Viewer.GetPageAsync($"/api/v1/collections?q={prefix}&pageSize=1&page=2", page: 2, pageSize: 1);
+        Assert.Equal($"{prefix}_b", (string)Assert.Single(second)!["name"]!);
     }
 }

@@ -79,6 +79,37 @@ public sealed class ExecutionsApiTests(DeskApp desk)
     }
 
     [Fact]
+    public async Task A_failed_run_says_which_step_failed_and_why()
+    {
+        // The definition reads trigger.body.customer; a run without it fails in its first step.
+        var run = await Workflows.RunAsync(desk.Editor, await CreateAsync("Failing"), new { someone = "else" });
+
+        Assert.Equal("Failed", (string)run["status"]!);
+        Assert.Contains("save", (string)run["errorHuman"]!, StringComparison.Ordinal);
+        Assert.Contains("trigger.body.customer", (string)run["errorHuman"]!, StringComparison.Ordinal);
+        var steps = run["steps"]!.AsArray();
+        Assert.Equal("Failed", (string)steps[0]!["status"]!);
+        Assert.False(string.IsNullOrWhiteSpace((string?)steps[0]!["errorHuman"]));
+        Assert.NotEqual("Succeeded", (string)steps[1]!["status"]!);
+
+        var errors = await desk.Viewer.GetPageAsync($"/api/v1/executions/{run["id"]}/logs?level=Error");
+        Assert.NotEmpty(errors);
+        Assert.All(errors, l => Assert.Equal("Error", (string)l!["level"]!));
+        Assert.Contains(errors, l => (string?)l!["stepId"] == "save");
+    }
+
+    [Theory]
+    [InlineData("[1, 2]")]
+    [InlineData("{ \"customer\": ")]
+    public async Task A_trigger_input_that_is_not_a_json_object_is_a_400_problem(string body)
+    {
+        var workflowId = await CreateAsync("Picky");
+        using var response = await desk.Editor.PostTextAsync($"/api/v1/workflows/{workflowId}/execute", body);
+        await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Empty(await desk.Viewer.GetPageAsync($"/api/v1/executions?workflowId={workflowId}"));
+    }
+
+    [Fact]
     public async Task Executing_an_unknown_workflow_is_a_404_problem()
     {
         using var response = await desk.Editor.PostAsJsonAsync($"/api/v1/workflows/{Guid.CreateVersion7()}/execute", new { });

@@ -179,5 +179,5 @@ public sealed class WorkflowsApiTests(DeskApp desk)
         using var response = await desk.Viewer.GetAsync("/api/v1/workflows?pageSize=1");
         var body = await response.JsonAsync(HttpStatusCode.OK);
         Assert.All(body["items"]![0]!.AsObject().Concat(workflow), p => Assert.True(char.IsLower(p.Key[0]), $"'{p.Key}' is not camelCase"));
-   }
+    }
 }

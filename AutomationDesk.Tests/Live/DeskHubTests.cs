@@ -95,6 +95,8 @@ public sealed class DeskHubTests(DeskApp desk)
         lock (executions)
         {
             Assert.Contains(executions, e => (string)e["id"]! == id.ToString() && (string)e["status"]! == "Queued");
+            // Subscribed to both "executions" and "execution:{id}", the client still hears each change once.
+            Assert.Single(executions, e => (string)e["id"]! == id.ToString() && (string)e["status"]! == "Succeeded");
         }
         lock (steps)
         {

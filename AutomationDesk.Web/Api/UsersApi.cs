@@ -55,7 +55,8 @@ public static class UsersApi
         {
             throw new DeskProblemException(ProblemKind.Conflict, "User exists", $"A user with email {email} already exists.");
         }
-        var user = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = time.GetUtcNow() };
+        var now = time.GetUtcNow();
+        var user = new DeskUser { Id = Guid.CreateVersion7(now).ToString(), UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now };
         var result = await users.CreateAsync(user, body.Password ?? "");
         if (!result.Succeeded)
         {

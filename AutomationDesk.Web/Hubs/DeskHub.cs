@@ -6,7 +6,7 @@ namespace AutomationDesk.Web.Hubs;
 
 /// <summary>The live channel at <c>/hubs/desk</c>. A client subscribes to topics and receives their changes.</summary>
 [Authorize(Policy = DeskPolicies.Read)]
-public sealed class DeskHub : Hub<IDeskClient>
+public sealed class DeskHub(LiveDeskEvents events) : Hub<IDeskClient>
 {
     public const string Route = "/hubs/desk";
 
@@ -28,8 +28,25 @@ public sealed class DeskHub : Hub<IDeskClient>
         {
             throw new HubException($"Unknown topic '{topic}': use executions, execution:{{id}}, notifications or schedules.");
         }
+        if (topic == Topics.Executions)
+        {
+            events.ListenToAllExecutions(Context.ConnectionId, listen: true);
+        }
         await Groups.AddToGroupAsync(Context.ConnectionId, topic);
     }
 
-    public Task Unsubscribe(string topic) => Groups.RemoveFromGroupAsync(Context.ConnectionId, topic);
+    public async Task Unsubscribe(string topic)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, topic);
+        if (topic == Topics.Executions)
+        {
+            events.ListenToAllExecutions(Context.ConnectionId, listen: false);
+        }
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        events.ListenToAllExecutions(Context.ConnectionId, listen: false);
+        return base.OnDisconnectedAsync(exception);
+    }
 }

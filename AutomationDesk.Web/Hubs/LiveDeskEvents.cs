@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Notifications;
@@ -11,6 +12,9 @@ namespace AutomationDesk.Web.Hubs;
 /// </summary>
 public sealed class LiveDeskEvents(IHubContext<DeskHub, IDeskClient> hub) : IDeskEvents
 {
+    /// <summary>Connections subscribed to every execution: they already hear each run, whatever else they subscribed to.</summary>
+    private readonly ConcurrentDictionary<string, byte> _allExecutionsListeners = new();
+
     public event Action<ExecutionSummary>? ExecutionChanged;
     public event Action<StepRunView>? StepChanged;
     public event Action<NotificationView>? NotificationCreated;
@@ -18,7 +22,22 @@ public sealed class LiveDeskEvents(IHubContext<DeskHub, IDeskClient> hub) : IDes
     public async Task ExecutionChangedAsync(ExecutionSummary execution, CancellationToken ct)
     {
         ExecutionChanged?.Invoke(execution);
-        await hub.Clients.Groups(DeskHub.Topics.Executions, DeskHub.Topics.Execution(execution.Id)).ExecutionChanged(execution);
+        // A connection in both topics hears the change once (SignalR's Groups(a, b) would send it twice).
+        await Task.WhenAll(
+            hub.Clients.Group(DeskHub.Topics.Executions).ExecutionChanged(execution),
+            hub.Clients.GroupExcept(DeskHub.Topics.Execution(execution.Id), [.. _allExecutionsListeners.Keys]).ExecutionChanged(execution));
+    }
+
+    internal void ListenToAllExecutions(string connectionId, bool listen)
+    {
+        if (listen)
+        {
+            _allExecutionsListeners.TryAdd(connectionId, 0);
+        }
+        else
+        {
+            _allExecutionsListeners.TryRemove(connectionId, out _);
+        }
     }
 
     public async Task StepChangedAsync(StepRunView step, CancellationToken ct)
