@@ -49,7 +49,8 @@ public static partial class DeskInitializer
         {
             password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('+', 'x').Replace('/', 'y') + "aA1";
         }
-        var admin = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = services.GetRequiredService<TimeProvider>().GetUtcNow() };
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var admin = new DeskUser { Id = Guid.CreateVersion7(now).ToString(), UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now };
         var result = await users.CreateAsync(admin, password!);
         if (!result.Succeeded)
         {

@@ -34,6 +34,8 @@ public static class DeskWebServices
         AddSignIn(services);
         AddJobs(services, configuration);
 
+        // A query value of the wrong type is a problem that names the parameter, in every environment.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.AddProblemDetails();
         services.AddExceptionHandler<DeskExceptionHandler>();
         services.ConfigureHttpJsonOptions(options =>

@@ -555,7 +555,7 @@ public sealed partial class WorkflowRunner(
             };
             await runner._notifications.CreateAsync(new NewNotification(
                 $"{execution.WorkflowName} {what}", message, type, priority, execution.Id, execution.WorkflowId,
-                StableId.From($"notify:{execution.Id}:{what}")), ct);
+                StableId.Within(execution.Id, $"notify:{what}")), ct);
         }
 
         private async Task<bool> RenewLeaseAsync(CancellationToken ct)

@@ -12,9 +12,12 @@ namespace AutomationDesk.Core.Workflows;
 /// </summary>
 public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, AuditTrail audit, TimeProvider time)
 {
+    private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
+
+    /// <summary>Saves a new workflow. A body read back from the API (with its id and version) is accepted as a copy.</summary>
     public async Task<JsonObject> CreateAsync(string json, Actor actor, CancellationToken ct)
     {
-        var definition = reader.Read(json);
+        var definition = reader.Read(WithoutServerFields(json, null));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var workflow = new Workflow { Id = Guid.CreateVersion7(now), CreatedAt = now };
@@ -29,7 +32,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
     /// <summary>Saves a new definition; a version is added only when the definition changed. Null when not found.</summary>
     public async Task<JsonObject?> UpdateAsync(Guid id, string json, Actor actor, CancellationToken ct)
     {
-        var definition = reader.Read(json);
+        var definition = reader.Read(WithoutServerFields(json, id));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var workflow = await db.Workflows.SingleOrDefaultAsync(w => w.Id == id, ct);
         if (workflow is null)
@@ -113,6 +116,36 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Workflows.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } workflow ? Compose(workflow) : null;
+    }
+
+    /// <summary>
+    /// The definition without the fields the desk owns, so what GET answers can be sent back. An <c>id</c> that names
+    /// another workflow than the one being saved is refused rather than ignored.
+    /// </summary>
+    private static string WithoutServerFields(string json, Guid? saving)
+    {
+        JsonObject body;
+        try
+        {
+            if (JsonNode.Parse(json) is not JsonObject parsed || !ServerFields.Any(parsed.ContainsKey))
+            {
+                return json;
+            }
+            body = parsed;
+        }
+        catch (JsonException)
+        {
+            return json; // The reader names what is malformed.
+        }
+        if (saving is { } id && body["id"] is JsonValue given && (!given.TryGetValue<string>(out var text) || !Guid.TryParse(text, out var bodyId) || bodyId != id))
+        {
+            throw new WorkflowValidationException(new Dictionary<string, string[]> { ["id"] = [$"The body is workflow {given.ToJsonString()}, the address names {id}."] });
+        }
+        foreach (var field in ServerFields)
+        {
+            body.Remove(field);
+        }
+        return body.ToJsonString();
     }
 
     /// <summary>The API shape: the definition plus id, version, createdAt and updatedAt.</summary>

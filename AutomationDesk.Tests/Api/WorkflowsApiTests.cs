@@ -37,6 +37,33 @@ public sealed class WorkflowsApiTests(DeskApp desk)
         Assert.True(JsonNode.DeepEquals(workflow, read), $"{workflow.ToJsonString()} != {read.ToJsonString()}");
     }
 
+    [Fact]
+    public async Task What_GET_answers_can_be_changed_and_PUT_back()
+    {
+        using var created = await desk.Editor.PostTextAsync("/api/v1/workflows", Workflows.SaveCustomer(Workflows.UniqueName("Round trip"), "trip").ToJsonString());
+        var workflow = await created.JsonAsync(HttpStatusCode.Created);
+        var read = await desk.Viewer.GetJsonAsync($"/api/v1/workflows/{workflow["id"]}");
+        read["description"] = "changed after reading";
+
+        using var update = await desk.Editor.PutTextAsync($"/api/v1/workflows/{workflow["id"]}", read.ToJsonString());
+        var updated = await update.JsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(2, (int)updated["version"]!);
+        Assert.Equal("changed after reading", (string)updated["description"]!);
+    }
+
+    [Fact]
+    public async Task A_body_naming_another_workflow_is_refused_at_its_id()
+    {
+        using var created = await desk.Editor.PostTextAsync("/api/v1/workflows", Workflows.SaveCustomer(Workflows.UniqueName("Other id"), "other").ToJsonString());
+        var workflow = await created.JsonAsync(HttpStatusCode.Created);
+        workflow["id"] = Guid.CreateVersion7().ToString();
+
+        using var update = await desk.Editor.PutTextAsync($"/api/v1/workflows/{(string)created.Headers.Location!.OriginalString.Split('/')[^1]}", workflow.ToJsonString());
+
+        await update.ProblemAsync(HttpStatusCode.BadRequest, "id");
+    }
+
     /// <summary>A stored time to the millisecond: the database keeps no finer.</summary>
     private static DateTimeOffset Milliseconds(JsonNode? time)
     {
