@@ -18,10 +18,15 @@ Throughput throughput;
 Latency latency;
 (double P50Ms, double P99Ms) hangfire;
 StepSlope slope;
+double idleCpuPercent;
 await using (var desk = await BenchDesk.StartAsync(settings))
 {
     var threeSteps = await desk.CreateWorkflowAsync(BenchWorkflows.ThreeSteps());
     await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 50 : 200, 32);
+    await Task.Delay(TimeSpan.FromSeconds(1));
+    var idleCpu = Environment.CpuUsage.TotalTime;
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    idleCpuPercent = (Environment.CpuUsage.TotalTime - idleCpu).TotalMilliseconds / 20;
     throughput = await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 500 : 3000, 64);
     Console.WriteLine($"  (1) throughput done ({clock.Elapsed.TotalSeconds:N0} s)");
 
@@ -62,6 +67,7 @@ table.Add("5", $"key.customer = cN over {N(keyQuery.StoredRuns)} runs, page + to
 Console.WriteLine();
 Console.Write(table);
 var failed = throughput.NotSucceeded + latency.NotSucceeded + slope.NotSucceeded;
+Console.WriteLine($"the desk idle uses {N(idleCpuPercent, "N1")}% of one core");
 Console.WriteLine($"runs not Succeeded: {failed}; load average at end {LoadAverage()}; {clock.Elapsed.TotalSeconds:N0} s in all");
 return failed == 0 ? 0 : 1;
 
