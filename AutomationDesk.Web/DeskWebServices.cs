@@ -94,11 +94,14 @@ public static class DeskWebServices
 
     private static void AddJobs(IServiceCollection services, IConfiguration configuration)
     {
+        // Storage and activator belong to this host, not to Hangfire's process-wide defaults: a second host in the same
+        // process (tests, the benchmark) must never run this host's jobs with its own services.
+        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(hangfire => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UseInMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+            .UseRecommendedSerializerSettings());
         services.AddHangfireServer(options =>
         {
             options.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 4));

@@ -40,13 +40,18 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         }
         audit.Record(db, actor, "execution.cancel", $"execution:{executionId}", new { from = status.ToString() });
         await db.SaveChangesAsync(ct);
+        // Off a worker (even one still letting go of it after writing Waiting): ended at once in the database.
+        if (await MarkCancelledAsync(executionId, OffWorker, $"Cancelled by {actor.Name}.", ct))
+        {
+            return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);
+        }
         if (_running.TryGetValue(executionId, out var source))
         {
             await source.CancelAsync();
             return new CancelOutcome(executionId, ExecutionStatus.Running, Stopping: true);
         }
         // Not on this node's workers: a running row here is one whose worker is gone, so it is ended in the database.
-        if (await MarkCancelledAsync(executionId, [.. OffWorker, ExecutionStatus.Running], $"Cancelled by {actor.Name}.", ct))
+        if (await MarkCancelledAsync(executionId, [ExecutionStatus.Running], $"Cancelled by {actor.Name}.", ct))
         {
             return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);
         }
@@ -96,7 +101,7 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
 
         /// <summary>Ends the run <c>Cancelled</c> after its token stopped it because a person asked.</summary>
         public Task EndCancelledAsync() =>
-            owner.MarkCancelledAsync(executionId, [ExecutionStatus.Running], "Cancelled while running.", CancellationToken.None);
+            owner.MarkCancelledAsync(executionId, [.. OffWorker, ExecutionStatus.Running], "Cancelled while running.", CancellationToken.None);
 
         public void Dispose()
         {

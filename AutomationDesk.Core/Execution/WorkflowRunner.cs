@@ -78,6 +78,11 @@ public sealed partial class WorkflowRunner(
         }
         catch (OperationCanceledException) when (running.Token.IsCancellationRequested && !ct.IsCancellationRequested)
         {
+            // A person cancelled the run; it is ended below.
+        }
+        if (running.Token.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            // Whether its steps stopped or it reached a wait first, a cancelled run ends Cancelled unless it had already ended.
             await running.EndCancelledAsync();
         }
         return true;

@@ -13,7 +13,7 @@ public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<Brow
     public async Task An_admin_builds_a_workflow_with_the_forms_saves_it_runs_it_and_sees_it_succeed_live()
     {
         var page = await desk.SignedInPageAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         await page.GetByTestId("new-workflow").ClickAsync();
         await page.WaitForURLAsync(new Regex("/workflows/new$"));
 
@@ -36,7 +36,7 @@ public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<Brow
         await page.WaitForURLAsync(WorkflowUrl());
         await Assertions.Expect(page.GetByTestId("workflow-version")).ToHaveTextAsync("v1");
 
-        await page.GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         var row = page.GetByTestId("workflow-row").Filter(new() { HasText = "Journey greeting" });
         await Assertions.Expect(row.GetByTestId("last-run")).ToContainTextAsync("never run");
         await page.EvaluateAsync("() => window.deskNoReload = true");
