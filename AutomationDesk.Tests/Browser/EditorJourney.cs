@@ -43,7 +43,16 @@ public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<Brow
         await row.GetByTestId("run-workflow").ClickAsync();
 
         await Assertions.Expect(row.Locator("[data-testid=last-run] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", Live);
+        await Assertions.Expect(page.GetByTestId("notification-bell")).ToHaveAttributeAsync("data-unread", "1", Live);
         Assert.True(await page.EvaluateAsync<bool>("() => window.deskNoReload === true"), "The list reloaded instead of updating live.");
+
+        await row.GetByTestId("last-run-link").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-testid=run-header] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", Live);
+        var notify = page.Locator("[data-testid=step][data-step-id='notification_send']");
+        await Assertions.Expect(notify).ToHaveAttributeAsync("data-step-status", "Succeeded");
+        await notify.Locator(".mud-expand-panel-header").ClickAsync();
+        await Assertions.Expect(notify.GetByTestId("step-input")).ToContainTextAsync("Hello world");
+        await Assertions.Expect(notify.GetByTestId("step-output")).ToContainTextAsync("createdAt");
     }
 
     [Fact]

@@ -68,6 +68,7 @@ public sealed partial class WorkflowList : IDisposable
         _rows = await query.OrderByDescending(w => w.UpdatedAt)
             .Skip((_page - 1) * PageSize).Take(PageSize)
             .Select(w => new WorkflowRow(w.Id, w.Name, w.Description, w.Tags, w.Enabled, w.TriggerType, w.Version, w.UpdatedAt,
+                db.Executions.Where(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind).OrderByDescending(e => e.CreatedAt).Select(e => (Guid?)e.Id).FirstOrDefault(),
                 db.Executions.Where(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind).OrderByDescending(e => e.CreatedAt).Select(e => (ExecutionStatus?)e.Status).FirstOrDefault(),
                 db.Executions.Where(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind).OrderByDescending(e => e.CreatedAt).Select(e => (DateTimeOffset?)e.CreatedAt).FirstOrDefault(),
                 db.Executions.Count(e => e.WorkflowId == w.Id && e.TriggerKind != ExecutionLauncher.TestTriggerKind
