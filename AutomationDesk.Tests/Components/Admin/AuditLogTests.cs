@@ -1,6 +1,7 @@
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Web.Components.Pages.Audit;
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace AutomationDesk.Tests.Components.Admin;
@@ -22,6 +23,17 @@ public sealed class AuditLogTests : RolePageTest
         var page = Render<AuditLog>();
         page.WaitForAssertion(() => Assert.Equal(3, Rows(page, "audit-row").Count), Patience);
         return page;
+    }
+
+    [Fact]
+    public async Task A_change_audited_elsewhere_appears_without_a_reload()
+    {
+        var page = await SeededPageAsync();
+
+        await Services.GetRequiredService<global::AutomationDesk.Core.Security.SecretStore>()
+            .SetAsync("live-secret", "s3cret", Actor.System, CancellationToken.None);
+
+        page.WaitForAssertion(() => Assert.Contains(Rows(page, "audit-row"), r => r.TextContent.Contains("secret:live-secret", StringComparison.Ordinal)), Patience);
     }
 
     [Fact]
