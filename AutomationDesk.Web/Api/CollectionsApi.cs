@@ -23,6 +23,12 @@ public static class CollectionsApi
     static async Task<Ok<Paged<CollectionInfo>>> List(string? q, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return TypedResults.Ok(await ListAsync(db, q, paging, ct));
+    }
+
+    /// <summary>The named collections, by name, with their record count and last write; the page and the API share it.</summary>
+    public static Task<Paged<CollectionInfo>> ListAsync(DeskDbContext db, string? q, PageQuery paging, CancellationToken ct)
+    {
         var query = db.Records.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(q))
         {
@@ -30,10 +36,10 @@ public static class CollectionsApi
             query = query.Where(r => EF.Functions.Like(r.Collection, pattern, Like.Escape));
         }
         // Ordered before the projection: EF cannot sort by a member of a record built through its constructor.
-        return TypedResults.Ok(await query.GroupBy(r => r.Collection)
+        return query.GroupBy(r => r.Collection)
             .OrderBy(g => g.Key)
             .Select(g => new CollectionInfo(g.Key, g.Count(), g.OrderByDescending(r => r.CreatedAt).Select(r => r.CreatedAt).First()))
-            .ToPageAsync(paging, ct));
+            .ToPageAsync(paging, ct);
     }
 
     static async Task<Ok<Paged<RecordView>>> Records(string name, string? q, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
