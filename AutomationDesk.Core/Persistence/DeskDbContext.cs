@@ -3,6 +3,7 @@ using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Records;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -27,6 +28,11 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<Secret> Secrets => Set<Secret>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<ScheduleState> ScheduleStates => Set<ScheduleState>();
+    public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
+    public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
+    public DbSet<InboxSource> InboxSources => Set<InboxSource>();
+    public DbSet<InboxRule> InboxRules => Set<InboxRule>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -11,6 +11,8 @@ public sealed class Workflow
     public string TriggerType { get; set; } = "manual";
     public int Version { get; set; }
     public string DefinitionJson { get; set; } = "{}";
+    /// <summary>The secret path segment of this workflow's webhook URL (256 bits, base64url); null until it has a webhook.</summary>
+    public string? WebhookToken { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

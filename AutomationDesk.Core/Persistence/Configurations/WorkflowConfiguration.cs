@@ -12,6 +12,7 @@ internal sealed class WorkflowConfiguration : IEntityTypeConfiguration<Workflow>
         builder.Property(w => w.Name).HasMaxLength(200);
         builder.Property(w => w.Description).HasMaxLength(2000);
         builder.Property(w => w.TriggerType).HasMaxLength(32);
+        builder.Property(w => w.WebhookToken).HasMaxLength(64);
         builder.HasIndex(w => w.Name);
         builder.HasIndex(w => w.UpdatedAt);
     }

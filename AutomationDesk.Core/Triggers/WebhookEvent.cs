@@ -1,0 +1,37 @@
+namespace AutomationDesk.Core.Triggers;
+
+/// <summary>
+/// One request to a webhook receiver, accepted or refused, kept as it came so a person can see why it was refused
+/// and replay it. Workflow webhooks set <see cref="WorkflowId"/>; inbox requests set <see cref="InboxSource"/>.
+/// </summary>
+public sealed class WebhookEvent
+{
+    public Guid Id { get; set; }
+    public DateTimeOffset ReceivedAt { get; set; }
+    public Guid? WorkflowId { get; set; }
+    public string? InboxSource { get; set; }
+    /// <summary>The inbox event type (<c>X-GitHub-Event</c>, a JSON path's value or <c>custom</c>).</summary>
+    public string? EventType { get; set; }
+    public string Method { get; set; } = "POST";
+    public string? ContentType { get; set; }
+    public string QueryJson { get; set; } = "{}";
+    public string HeadersJson { get; set; } = "{}";
+    /// <summary>The raw body as text; null when it was over the limit.</summary>
+    public string? Body { get; set; }
+    public long BodyBytes { get; set; }
+    /// <summary>The HTTP status the receiver answered.</summary>
+    public int StatusCode { get; set; }
+    /// <summary><see cref="WebhookEventStatuses"/>.</summary>
+    public string Status { get; set; } = WebhookEventStatuses.Accepted;
+    public string? Reason { get; set; }
+    public string? IdempotencyKey { get; set; }
+    /// <summary>The runs this request started (one for a workflow webhook, any number for an inbox event).</summary>
+    public List<Guid> ExecutionIds { get; set; } = [];
+}
+
+public static class WebhookEventStatuses
+{
+    public const string Accepted = "accepted";
+    public const string Duplicate = "duplicate";
+    public const string Refused = "refused";
+}
