@@ -15,13 +15,14 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var open = await db.Executions.AsNoTracking()
-            .Where(e => e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting)
+            .Where(e => e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting
+                || e.Status == ExecutionStatus.Retrying)
             .Select(e => new { e.Id, e.Status, e.DueAt, e.LeaseExpiresAt })
             .ToListAsync(ct);
         var count = 0;
         foreach (var run in open)
         {
-            if (run.Status == ExecutionStatus.Waiting && run.DueAt is { } due && due > now)
+            if (run.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying && run.DueAt is { } due && due > now)
             {
                 await dispatcher.DispatchAtAsync(run.Id, due, ct);
             }

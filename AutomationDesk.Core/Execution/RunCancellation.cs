@@ -60,7 +60,8 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
     }
 
     /// <summary>Ends the run <c>Cancelled</c> if it is still in one of <paramref name="from"/>; its unfinished steps are cancelled with it.</summary>
-    internal async Task<bool> MarkCancelledAsync(Guid executionId, IReadOnlyCollection<ExecutionStatus> from, string reason, CancellationToken ct)
+    internal async Task<bool> MarkCancelledAsync(Guid executionId, IReadOnlyCollection<ExecutionStatus> from, string reason, CancellationToken ct,
+        ExecutionStatus endAs = ExecutionStatus.Cancelled)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
@@ -69,7 +70,7 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         var changed = await db.Executions
             .Where(e => e.Id == executionId && from.Contains(e.Status))
             .ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.Status, ExecutionStatus.Cancelled)
+                .SetProperty(e => e.Status, endAs)
                 .SetProperty(e => e.FinishedAt, now)
                 .SetProperty(e => e.DurationMs, duration)
                 .SetProperty(e => e.ErrorHuman, reason)
@@ -102,6 +103,10 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         /// <summary>Ends the run <c>Cancelled</c> after its token stopped it because a person asked.</summary>
         public Task EndCancelledAsync() =>
             owner.MarkCancelledAsync(executionId, [.. OffWorker, ExecutionStatus.Running], "Cancelled while running.", CancellationToken.None);
+
+        /// <summary>Ends the run <c>TimedOut</c> after its <c>settings.timeout</c> stopped it; in-flight steps end cancelled.</summary>
+        public Task EndTimedOutAsync(string reason) =>
+            owner.MarkCancelledAsync(executionId, [.. OffWorker, ExecutionStatus.Running], reason, CancellationToken.None, ExecutionStatus.TimedOut);
 
         public void Dispose()
         {

@@ -72,18 +72,29 @@ public sealed partial class WorkflowRunner(
         var revealed = await secrets.RevealAsync(compiled.SecretNames.ToList(), ct);
         var run = new Run(this, db, execution, compiled, revealed);
         using var running = cancellations.Track(executionId, ct);
+        var limit = compiled.Definition.Settings?.Timeout;
+        using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);
+        if (limit is { } allowed)
+        {
+            timeout.CancelAfter(Max(execution.StartedAt!.Value + allowed - _time.GetUtcNow(), TimeSpan.Zero));
+        }
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(running.Token, timeout.Token);
         try
         {
-            await run.ExecuteAsync(running.Token);
+            await run.ExecuteAsync(stop.Token);
         }
-        catch (OperationCanceledException) when (running.Token.IsCancellationRequested && !ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.Token.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            // A person cancelled the run; it is ended below.
+            // A person cancelled the run or its time ran out; it is ended below.
         }
         if (running.Token.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             // Whether its steps stopped or it reached a wait first, a cancelled run ends Cancelled unless it had already ended.
             await running.EndCancelledAsync();
+        }
+        else if (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            await running.EndTimedOutAsync($"The run took longer than its timeout of {limit!.Value:c}.");
         }
         return true;
     }
@@ -95,7 +106,8 @@ public sealed partial class WorkflowRunner(
         var owner = _options.NodeName;
         var claimed = await db.Executions
             .Where(e => e.Id == id
-                && (e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting)
+                && (e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting
+                    || e.Status == ExecutionStatus.Retrying)
                 && (e.LeaseExpiresAt == null || e.LeaseExpiresAt < now)
                 && (e.DueAt == null || e.DueAt <= now))
             .ExecuteUpdateAsync(set => set
@@ -111,7 +123,7 @@ public sealed partial class WorkflowRunner(
     private async Task RescheduleIfEarlyAsync(DeskDbContext db, Guid id, CancellationToken ct)
     {
         var row = await db.Executions.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.Status, e.DueAt }).SingleOrDefaultAsync(ct);
-        if (row is { Status: ExecutionStatus.Waiting, DueAt: { } due } && due > _time.GetUtcNow())
+        if (row is { Status: ExecutionStatus.Waiting or ExecutionStatus.Retrying, DueAt: { } due } && due > _time.GetUtcNow())
         {
             await _dispatcher.DispatchAtAsync(id, due, ct);
         }
@@ -134,7 +146,11 @@ public sealed partial class WorkflowRunner(
         await _events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
     }
 
-    private sealed record StepOutcome(StepStatus Status, JsonNode? Output, DateTimeOffset? WaitUntil, string? ErrorHuman, string? ErrorTech, IReadOnlyCollection<StepLogEntry> Logs);
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private sealed record StepOutcome(
+        StepStatus Status, JsonNode? Output, DateTimeOffset? WaitUntil, string? ErrorHuman, string? ErrorTech, IReadOnlyCollection<StepLogEntry> Logs,
+        bool Transient = false, TimeSpan? RetryAfter = null, bool TimedOut = false);
 
     /// <summary>The state of one run while it is on this worker.</summary>
     private sealed class Run(WorkflowRunner runner, DeskDbContext db, Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues)
@@ -147,6 +163,7 @@ public sealed partial class WorkflowRunner(
         private readonly Dictionary<string, (string? OutputJson, StepStatus Status, JsonObject Entry)> _stepEntries = new(StringComparer.Ordinal);
         private JsonObject? _scope;
         private StepRun? _failed;
+        private bool _failedByTimeout;
 
         private WorkflowDefinition Definition => compiled.Definition;
 
@@ -276,6 +293,12 @@ public sealed partial class WorkflowRunner(
                 _changedSteps.Add(row);
                 AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' finished waiting");
             }
+            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Retrying && s.ResumeAt <= now))
+            {
+                row.Status = StepStatus.Pending;
+                row.ResumeAt = null;
+                _changedSteps.Add(row);
+            }
             var limit = Definition.Settings?.MaxConcurrency ?? runner._options.MaxParallelSteps;
             var toStart = new List<StepRun>();
             bool changed;
@@ -384,11 +407,12 @@ public sealed partial class WorkflowRunner(
             }
             catch (OperationCanceledException e) when (attempt.IsCancellationRequested)
             {
-                return new StepOutcome(StepStatus.Failed, null, null, $"Timed out after {timeout:c}.", e.ToString(), context.DrainLogs());
+                return new StepOutcome(StepStatus.Failed, null, null, $"Timed out after {timeout:c}.", e.ToString(), context.DrainLogs(), Transient: true, TimedOut: true);
             }
             catch (StepFailedException e)
             {
-                return new StepOutcome(StepStatus.Failed, null, null, e.Human, e.InnerException?.ToString() ?? e.Message, context.DrainLogs());
+                return new StepOutcome(StepStatus.Failed, null, null, e.Human, e.InnerException?.ToString() ?? e.Message, context.DrainLogs(),
+                    e.Transient, e.RetryAfter);
             }
             catch (StepConfigException e)
             {
@@ -398,7 +422,8 @@ public sealed partial class WorkflowRunner(
             catch (Exception e)
 #pragma warning restore CA1031
             {
-                return new StepOutcome(StepStatus.Failed, null, null, e.Message, e.ToString(), context.DrainLogs());
+                return new StepOutcome(StepStatus.Failed, null, null, e.Message, e.ToString(), context.DrainLogs(),
+                    Transient: e is HttpRequestException or IOException or TimeoutException);
             }
         }
 
@@ -419,11 +444,16 @@ public sealed partial class WorkflowRunner(
                     AddLog(LogLevelName.Information, LogDomain.Step, row.StepId,
                         $"Step '{row.StepId}' waits until {outcome.WaitUntil!.Value.ToString("O", CultureInfo.InvariantCulture)}");
                     return;
+                case StepStatus.Failed when outcome.Transient && NextAttemptAt(row, outcome) is { } due:
+                    RetryLater(row, outcome, due);
+                    return;
                 case StepStatus.Failed:
-                    Fail(row, outcome.ErrorHuman ?? "It failed.", outcome.ErrorTech);
+                    Fail(row, outcome.ErrorHuman ?? "It failed.", outcome.ErrorTech, outcome.TimedOut);
                     return;
                 default:
                     row.Status = outcome.Status;
+                    row.ErrorHuman = null;
+                    row.ErrorTech = null;
                     row.FinishedAt = now;
                     row.DurationMs = Duration(row.StartedAt, now);
                     if (outcome.Status == StepStatus.Succeeded)
@@ -434,7 +464,35 @@ public sealed partial class WorkflowRunner(
             }
         }
 
-        private void Fail(StepRun row, string human, string? tech)
+        /// <summary>When the step's retry policy gives it another attempt, or null when it has none left.</summary>
+        private DateTimeOffset? NextAttemptAt(StepRun row, StepOutcome outcome)
+        {
+            var policy = Definition.Steps[row.Position].Retry;
+            if (policy is null || row.Attempts >= policy.MaxAttempts)
+            {
+                return null;
+            }
+            return _time.GetUtcNow() + RetryBackoff.Delay(policy, row.Attempts, outcome.RetryAfter, Random.Shared.NextDouble());
+        }
+
+        /// <summary>A durable timer, not a sleep: the step waits as <c>Retrying</c> and the run is dispatched again when it is due.</summary>
+        private void RetryLater(StepRun row, StepOutcome outcome, DateTimeOffset due)
+        {
+            var now = _time.GetUtcNow();
+            row.Status = StepStatus.Retrying;
+            row.ResumeAt = due;
+            row.FinishedAt = now;
+            row.DurationMs = Duration(row.StartedAt, now);
+            row.ErrorHuman = _masker.Apply(outcome.ErrorHuman);
+            row.ErrorTech = _masker.Apply(outcome.ErrorTech);
+            _changedSteps.Add(row);
+            var max = Definition.Steps[row.Position].Retry!.MaxAttempts;
+            AddLog(LogLevelName.Warning, LogDomain.Step, row.StepId,
+                $"Step '{row.StepId}' attempt {row.Attempts} of {max} failed: {row.ErrorHuman} Next attempt at {due.ToString("O", CultureInfo.InvariantCulture)}.",
+                new JsonObject { ["attempt"] = row.Attempts, ["error"] = row.ErrorHuman, ["errorTech"] = row.ErrorTech, ["nextAttemptAt"] = due });
+        }
+
+        private void Fail(StepRun row, string human, string? tech, bool timedOut = false)
         {
             var now = _time.GetUtcNow();
             row.Status = StepStatus.Failed;
@@ -450,7 +508,11 @@ public sealed partial class WorkflowRunner(
                 row.OutputJson = StoredJson.Write(new JsonObject { ["error"] = row.ErrorHuman, ["errorTech"] = row.ErrorTech });
                 return;
             }
-            _failed ??= row;
+            if (_failed is null)
+            {
+                _failed = row;
+                _failedByTimeout = timedOut;
+            }
         }
 
         /// <summary>Sets the run's final or waiting state. Saved with the last checkpoint, in one commit.</summary>
@@ -459,13 +521,19 @@ public sealed partial class WorkflowRunner(
             var now = _time.GetUtcNow();
             execution.LeaseOwner = null;
             execution.LeaseExpiresAt = null;
-            var waiting = execution.Steps.Where(s => s.Status == StepStatus.Waiting).ToList();
+            var waiting = execution.Steps.Where(s => s.Status is StepStatus.Waiting or StepStatus.Retrying).ToList();
             if (_failed is null && waiting.Count > 0)
             {
-                execution.Status = ExecutionStatus.Waiting;
+                var retrying = waiting.Any(s => s.Status == StepStatus.Retrying);
+                execution.Status = retrying ? ExecutionStatus.Retrying : ExecutionStatus.Waiting;
                 execution.DueAt = waiting.Min(s => s.ResumeAt);
+                if (Definition.Settings?.Timeout is { } limit && execution.StartedAt + limit < execution.DueAt)
+                {
+                    // Come back when the run's time is up, to end it then rather than at the next step's time.
+                    execution.DueAt = execution.StartedAt + limit;
+                }
                 execution.Progress = Progress();
-                AddLog(LogLevelName.Information, LogDomain.System, null, "Run is waiting");
+                AddLog(LogLevelName.Information, LogDomain.System, null, retrying ? "Run waits to retry a step" : "Run is waiting");
                 return;
             }
             execution.CurrentStepId = null;
@@ -473,7 +541,7 @@ public sealed partial class WorkflowRunner(
             execution.DurationMs = Duration(execution.StartedAt, now);
             if (_failed is { } failed)
             {
-                execution.Status = ExecutionStatus.Failed;
+                execution.Status = _failedByTimeout ? ExecutionStatus.TimedOut : ExecutionStatus.Failed;
                 execution.Progress = Progress();
                 execution.CurrentStepId = failed.StepId;
                 execution.ErrorHuman = $"Step '{failed.Name}' ({failed.StepId}) failed: {failed.ErrorHuman}";
@@ -531,7 +599,7 @@ public sealed partial class WorkflowRunner(
 
         private async Task AfterFinishAsync(CancellationToken ct)
         {
-            if (execution.Status == ExecutionStatus.Waiting && execution.DueAt is { } due)
+            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying && execution.DueAt is { } due)
             {
                 await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
             }
@@ -539,7 +607,7 @@ public sealed partial class WorkflowRunner(
             {
                 await NotifyAsync("succeeded", ct);
             }
-            else if (execution.Status == ExecutionStatus.Failed)
+            else if (execution.Status is ExecutionStatus.Failed or ExecutionStatus.TimedOut)
             {
                 await NotifyAsync("failed", ct);
             }
@@ -648,7 +716,6 @@ public sealed partial class WorkflowRunner(
 
         private static long? Duration(DateTimeOffset? from, DateTimeOffset to) => from is { } start ? (long)(to - start).TotalMilliseconds : null;
 
-        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
     }
 
     private static partial class Log

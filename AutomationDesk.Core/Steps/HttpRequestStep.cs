@@ -13,9 +13,10 @@ namespace AutomationDesk.Core.Steps;
 /// addresses are refused unless allowed; see <see cref="NetworkGuard"/>.
 /// </summary>
 [StepType("http.request", Label = "HTTP request", HasSideEffects = true)]
-public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpStepOptions> options) : IStep<HttpRequestConfig>
+public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpStepOptions> options, TimeProvider time) : IStep<HttpRequestConfig>
 {
     public const string ClientName = "steps";
+    public const string IdempotencyHeader = "Idempotency-Key";
 
     public async Task<StepResult> ExecuteAsync(HttpRequestConfig config, StepContext context, CancellationToken ct)
     {
@@ -23,6 +24,11 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(config.Timeout ?? limits.DefaultTimeout);
         using var request = BuildRequest(config);
+        if (config.IdempotencyKey && !request.Headers.Contains(IdempotencyHeader))
+        {
+            // The same on every attempt and every resume of this step in this run, so the receiver can drop a repeat.
+            request.Headers.TryAddWithoutValidation(IdempotencyHeader, $"{context.ExecutionId}:{context.StepId}");
+        }
         var client = clients.CreateClient(ClientName);
         var target = $"{request.Method} {Shown(request.RequestUri!)}";
         context.Log(LogLevelName.Information, target);
@@ -33,11 +39,11 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
-            throw new StepFailedException($"{target} did not answer within {config.Timeout ?? limits.DefaultTimeout:c}.", null, e);
+            throw new StepFailedException($"{target} did not answer within {config.Timeout ?? limits.DefaultTimeout:c}.", null, e) { Transient = true };
         }
         catch (HttpRequestException e)
         {
-            throw new StepFailedException($"Could not reach {Shown(request.RequestUri!)}: {e.Message}", null, e);
+            throw new StepFailedException($"Could not reach {Shown(request.RequestUri!)}: {e.Message}", null, e) { Transient = !NetworkGuard.IsRefusal(e) };
         }
         using (response)
         {
@@ -51,13 +57,25 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
             if (!response.IsSuccessStatusCode && !config.AllowErrorStatus)
             {
                 var snippet = TemplatesText(body);
-                throw new StepFailedException(
-                    $"{target} answered {(int)response.StatusCode} {response.ReasonPhrase}.",
-                    $"HTTP {(int)response.StatusCode}: {snippet}");
+                var status = (int)response.StatusCode;
+                throw new StepFailedException($"{target} answered {status} {response.ReasonPhrase}.", $"HTTP {status}: {snippet}")
+                {
+                    Transient = status is 408 or 429 or >= 500,
+                    RetryAfter = RetryAfter(response),
+                };
             }
             return StepResult.Done(output);
         }
     }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => Max(date - time.GetUtcNow(), TimeSpan.Zero),
+        _ => null,
+    };
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// The URL as logs and errors show it: escaped exactly as sent (so the run's secret masking recognises a secret
@@ -160,6 +178,8 @@ public sealed record HttpRequestConfig : IValidatableConfig
     public TimeSpan? Timeout { get; init; }
     /// <summary>Return 4xx/5xx answers as output instead of failing the step.</summary>
     public bool AllowErrorStatus { get; init; }
+    /// <summary>Send <c>Idempotency-Key: {executionId}:{stepId}</c> (the same on every attempt); off with <c>false</c>.</summary>
+    public bool IdempotencyKey { get; init; } = true;
 
     public IEnumerable<(string Field, string Message)> Validate()
     {

@@ -77,6 +77,21 @@ public static class NetworkGuard
     /// A connect callback for <see cref="SocketsHttpHandler"/> that refuses blocked addresses, unless the options
     /// allow internal networks or name the host in <see cref="HttpStepOptions.AllowedHosts"/>.
     /// </summary>
+    private const string RefusalMark = "AutomationDesk.NetworkGuard.Refused";
+
+    /// <summary>Whether the request failed because the guard refused its address (which no retry can change).</summary>
+    public static bool IsRefusal(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e.Data.Contains(RefusalMark))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(Func<HttpStepOptions> options) =>
         async (context, ct) =>
         {
@@ -90,7 +105,10 @@ public static class NetworkGuard
             if (allowed.Length == 0)
             {
                 var reason = addresses.Length == 0 ? $"{host} has no address" : Refusal(addresses[0]);
-                throw new HttpRequestException($"Refused to connect to {host}: {reason}. An administrator can allow internal addresses with Http:AllowPrivateNetworks.");
+                throw new HttpRequestException($"Refused to connect to {host}: {reason}. An administrator can allow internal addresses with Http:AllowPrivateNetworks.")
+                {
+                    Data = { [RefusalMark] = true },
+                };
             }
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
