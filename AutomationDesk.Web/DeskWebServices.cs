@@ -109,6 +109,13 @@ public static class DeskWebServices
             // Timed work (delays) is picked up within a second of its due time.
             options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
             options.ServerName = configuration["Engine:NodeName"];
+            // No task scheduler: an async job runs on its worker thread with Hangfire's pump, so a run's awaits
+            // continue there instead of hopping to the thread pool while the worker blocks (and spins) waiting for it.
+            options.TaskScheduler = null;
         });
+        // Culture capture and the dashboard's statistics counters are two storage writes and two filters on every
+        // job; the desk has its own history and runs culture-invariant, so it does without them.
+        GlobalJobFilters.Filters.Remove<CaptureCultureAttribute>();
+        GlobalJobFilters.Filters.Remove<StatisticsHistoryAttribute>();
     }
 }
