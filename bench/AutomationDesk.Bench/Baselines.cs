@@ -77,6 +77,28 @@ internal static class Baselines
         return (sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
     }
 
+    /// <summary>Empty Hangfire jobs as fast as the desk's job server takes them, at most <paramref name="inFlight"/> waiting.</summary>
+    public static async Task<(double PerSecond, double CpuMsPerJob)> HangfireThroughputAsync(BenchDesk desk, int count, int inFlight)
+    {
+        var jobs = desk.Services.GetRequiredService<IBackgroundJobClient>();
+        using var slots = new SemaphoreSlim(inFlight);
+        var hits = new List<Task<long>>(count);
+        var cpu = Environment.CpuUsage.TotalTime;
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < count; i++)
+        {
+            await slots.WaitAsync();
+            var id = Guid.NewGuid();
+            var hit = PingJob.Expect(id);
+            _ = hit.ContinueWith(_ => slots.Release(), TaskScheduler.Default);
+            jobs.Enqueue(() => PingJob.Hit(id));
+            hits.Add(hit);
+        }
+        var ends = await Task.WhenAll(hits);
+        var seconds = Stopwatch.GetElapsedTime(started, ends.Max()).TotalSeconds;
+        return (count / seconds, (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds / count);
+    }
+
     internal sealed class BareRow
     {
         public Guid Id { get; set; }

@@ -17,6 +17,7 @@ Console.WriteLine($"  (4) EF Core bare inserts done ({clock.Elapsed.TotalSeconds
 Throughput throughput;
 Latency latency;
 (double P50Ms, double P99Ms) hangfire;
+(double PerSecond, double CpuMsPerJob) hangfireThroughput;
 StepSlope slope;
 double idleCpuPercent;
 await using (var desk = await BenchDesk.StartAsync(settings))
@@ -28,6 +29,8 @@ await using (var desk = await BenchDesk.StartAsync(settings))
     await Task.Delay(TimeSpan.FromSeconds(2));
     idleCpuPercent = (Environment.CpuUsage.TotalTime - idleCpu).TotalMilliseconds / 20;
     throughput = await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 500 : 3000, 64);
+    await Baselines.HangfireThroughputAsync(desk, 200, 64);
+    hangfireThroughput = await Baselines.HangfireThroughputAsync(desk, quick ? 1000 : 5000, 64);
     Console.WriteLine($"  (1) throughput done ({clock.Elapsed.TotalSeconds:N0} s)");
 
     hangfire = await Baselines.HangfireLatencyAsync(desk, 100, TimeSpan.FromSeconds(quick ? 1 : 3));
@@ -53,7 +56,7 @@ await using (var desk = await BenchDesk.StartAsync())
 
 var table = new ResultTable();
 table.Add("1", "executions/s, 3 steps, Hangfire + engine + SQLite", $"{N(throughput.PerSecond)} /s", ">= 500 /s", throughput.PerSecond >= 500,
-    $"EF Core bare inserts {N(efInserts.RowsPerSecond)} rows/s: one run costs {N(efInserts.RowsPerSecond / throughput.PerSecond, "N1")} bare commits; CPU {N(throughput.CpuMsPerRun, "N2")} ms per run");
+    $"CPU {N(throughput.CpuMsPerRun, "N2")} ms per run; empty Hangfire jobs alone {N(hangfireThroughput.PerSecond)} /s at {N(hangfireThroughput.CpuMsPerJob, "N2")} ms CPU each; EF Core bare inserts {N(efInserts.RowsPerSecond)} rows/s");
 table.Add("2", $"accepted -> Succeeded at {N(latency.OfferedPerSecond)} runs/s, p50", $"{N(latency.P50Ms, "N1")} ms", "<= 10 ms", latency.P50Ms <= 10,
     $"empty Hangfire job, enqueue -> run, p50 {N(hangfire.P50Ms, "N1")} ms");
 table.Add("2", "  same, p99", $"{N(latency.P99Ms, "N1")} ms", "<= 50 ms", latency.P99Ms <= 50,
