@@ -48,6 +48,7 @@ public static class DeskCoreServices
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunCancellation>();
+        services.AddSingleton<RunRetry>();
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ApiKeyStore>();

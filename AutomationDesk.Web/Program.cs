@@ -29,6 +29,7 @@ app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapExecutionsApi();
+app.MapDeadLettersApi();
 app.MapMonitorApi();
 app.MapNotificationsApi();
 app.MapCollectionsApi();

@@ -33,6 +33,20 @@ public sealed class Execution
     /// <summary>Only for a test run of an unsaved draft: the definition it runs. Other runs read their version.</summary>
     public string? DraftDefinitionJson { get; set; }
 
+    /// <summary>
+    /// For a run that ended failed: how a person dealt with it (<see cref="DeadLetterOutcomes"/>). Null while it waits
+    /// in the dead-letter list.
+    /// </summary>
+    public string? DeadLetterOutcome { get; set; }
+    public DateTimeOffset? DeadLetterClosedAt { get; set; }
+
     public List<StepRun> Steps { get; set; } = [];
     public List<ExecutionKey> Keys { get; set; } = [];
+}
+
+public static class DeadLetterOutcomes
+{
+    public const string Replayed = "replayed";
+    public const string Resumed = "resumed";
+    public const string Discarded = "discarded";
 }

@@ -39,6 +39,36 @@ public sealed class ExecutionLauncher(
         return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, ct);
     }
 
+    /// <summary>The workflow's current definition, compiled.</summary>
+    internal async Task<CompiledWorkflow> CurrentAsync(DeskDbContext db, Guid workflowId, CancellationToken ct)
+    {
+        var workflow = await db.Workflows.AsNoTracking().Where(w => w.Id == workflowId).Select(w => new { w.Version, w.DefinitionJson }).SingleOrDefaultAsync(ct)
+            ?? throw new DeskProblemException(ProblemKind.Conflict, "Workflow deleted", "The workflow of this run has been deleted, so it cannot run again.");
+        return cache.GetOrCompile(workflowId, workflow.Version, workflow.DefinitionJson);
+    }
+
+    /// <summary>
+    /// Starts a child of a finished run on the workflow's current version, with the same trigger input and correlation
+    /// id. Steps in <paramref name="reuse"/> start out succeeded with their earlier input and output. Saved together
+    /// with whatever the caller changed in <paramref name="db"/> (the original's dead-letter outcome, the audit row).
+    /// </summary>
+    internal async Task<ExecutionSummary> StartRetryAsync(DeskDbContext db, Execution original, IReadOnlyDictionary<string, StepRun>? reuse, Actor actor, CancellationToken ct)
+    {
+        var workflow = await db.Workflows.AsNoTracking()
+            .Where(w => w.Id == original.WorkflowId)
+            .Select(w => new { w.Id, w.Name, w.Version, w.Enabled, w.DefinitionJson })
+            .SingleOrDefaultAsync(ct)
+            ?? throw new DeskProblemException(ProblemKind.Conflict, "Workflow deleted", "The workflow of this run has been deleted, so it cannot run again.");
+        if (!workflow.Enabled)
+        {
+            throw new DeskProblemException(ProblemKind.Conflict, "Workflow is disabled", $"Workflow '{workflow.Name}' is disabled: enable it to run it again.");
+        }
+        var compiled = cache.GetOrCompile(workflow.Id, workflow.Version, workflow.DefinitionJson);
+        var input = JsonNode.Parse(original.TriggerInputJson) as JsonObject ?? [];
+        var request = new RunRequest(original.TriggerKind, input, original.CorrelationId, original.Id);
+        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, ct, reuse, original.Attempt + 1);
+    }
+
     /// <summary>
     /// Runs a draft that has not been saved (the editor's Test run). The run keeps the draft's definition, so it
     /// shows in history like any other run, marked with the trigger kind <c>test</c>.
@@ -55,7 +85,7 @@ public sealed class ExecutionLauncher(
 
     private async Task<ExecutionSummary> EnqueueAsync(
         DeskDbContext db, Guid workflowId, string workflowName, int version, CompiledWorkflow compiled, string? draftJson,
-        RunRequest request, Actor actor, CancellationToken ct)
+        RunRequest request, Actor actor, CancellationToken ct, IReadOnlyDictionary<string, StepRun>? reuse = null, int attempt = 1)
     {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -72,15 +102,29 @@ public sealed class ExecutionLauncher(
             CorrelationId = request.CorrelationId ?? id.ToString("N"),
             ParentExecutionId = request.ParentExecutionId,
             DraftDefinitionJson = draftJson,
-            Steps = compiled.Definition.Steps.Select((step, position) => new StepRun
+            Attempt = attempt,
+            Steps = compiled.Definition.Steps.Select((step, position) =>
             {
-                Id = Guid.CreateVersion7(now),
-                ExecutionId = id,
-                StepId = step.Id,
-                Type = step.Type,
-                Name = step.Name ?? registry.Find(step.Type)?.Label ?? step.Type,
-                Position = position,
-                Status = StepStatus.Pending,
+                var row = new StepRun
+                {
+                    Id = Guid.CreateVersion7(now),
+                    ExecutionId = id,
+                    StepId = step.Id,
+                    Type = step.Type,
+                    Name = step.Name ?? registry.Find(step.Type)?.Label ?? step.Type,
+                    Position = position,
+                    Status = StepStatus.Pending,
+                };
+                if (reuse?.GetValueOrDefault(step.Id) is { } earlier)
+                {
+                    row.Status = StepStatus.Succeeded;
+                    row.InputJson = earlier.InputJson;
+                    row.OutputJson = earlier.OutputJson;
+                    row.StartedAt = earlier.StartedAt;
+                    row.FinishedAt = earlier.FinishedAt;
+                    row.DurationMs = earlier.DurationMs;
+                }
+                return row;
             }).ToList(),
         };
         execution.Keys = BusinessKeys(execution, compiled, db);

@@ -616,13 +616,16 @@ public sealed partial class WorkflowRunner(
         /// <summary>Raises the notification <c>settings.notifyOn</c> asks for, once per run and event.</summary>
         private async Task NotifyAsync(string what, CancellationToken ct)
         {
-            if (Definition.Settings?.NotifyOn.Contains(what) != true)
+            // A run that failed is a dead letter: a person hears of it whether or not the workflow asked.
+            var deadLetter = what == "failed" && execution.TriggerKind != ExecutionLauncher.TestTriggerKind;
+            if (Definition.Settings?.NotifyOn.Contains(what) != true && !deadLetter)
             {
                 return;
             }
             var (type, priority, message) = what switch
             {
-                "failed" => (NotificationType.Error, NotificationPriority.High, execution.ErrorHuman ?? "The run failed."),
+                "failed" => (NotificationType.Error, NotificationPriority.High,
+                    $"{execution.ErrorHuman ?? "The run failed."} It is in dead letters: replay it, resume it from the failed step, or discard it."),
                 "succeeded" => (NotificationType.Success, NotificationPriority.Normal, $"Finished in {execution.DurationMs} ms."),
                 _ => (NotificationType.Info, NotificationPriority.Low, $"Started by {execution.TriggerKind}."),
             };

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutomationDesk.Core;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Security;
@@ -18,8 +19,28 @@ public static class ExecutionsApi
         group.MapGet("/{id:guid}", Get);
         group.MapGet("/{id:guid}/logs", Logs);
         group.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/{id:guid}/retry-plan", RetryPlan);
+        group.MapPost("/{id:guid}/retry", Retry).RequireAuthorization(DeskPolicies.Write);
         return group;
     }
+
+    /// <summary>Which steps a retry would run again, and which of those reach the outside world.</summary>
+    static async Task<Ok<RetryPlan>> RetryPlan(Guid id, string? from, RunRetry retries, CancellationToken ct) =>
+        TypedResults.Ok(await retries.PlanAsync(id, ParseFrom(from), ct));
+
+    /// <summary>A child run of a failed, timed-out or cancelled run: <c>from=start</c> replays it, <c>from=failed</c> resumes it.</summary>
+    static async Task<Accepted<ExecutionSummary>> Retry(Guid id, string? from, RunRetry retries, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var child = await retries.RetryAsync(id, ParseFrom(from), user.ToActor(), ct);
+        return TypedResults.Accepted($"/api/v1/executions/{child.Id}", child);
+    }
+
+    public static RetryFrom ParseFrom(string? from) => from?.ToLowerInvariant() switch
+    {
+        null or "" or "start" => RetryFrom.Start,
+        "failed" => RetryFrom.Failed,
+        _ => throw DeskProblemException.InvalidField("from", $"'{from}' is not a place to retry from: use start or failed."),
+    };
 
     /// <summary>Lists runs. Business keys filter as <c>key.&lt;name&gt;=value</c>, e.g. <c>?key.customer=c1</c>.</summary>
     static async Task<Ok<Paged<ExecutionSummary>>> List(

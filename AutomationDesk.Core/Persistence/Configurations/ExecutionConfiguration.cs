@@ -20,6 +20,8 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.HasIndex(e => new { e.Status, e.CreatedAt });
         builder.HasIndex(e => e.CreatedAt);
         builder.HasIndex(e => e.ParentExecutionId);
+        builder.Property(e => e.DeadLetterOutcome).HasMaxLength(16);
+        builder.HasIndex(e => new { e.Status, e.DeadLetterOutcome, e.FinishedAt });
     }
 }
 

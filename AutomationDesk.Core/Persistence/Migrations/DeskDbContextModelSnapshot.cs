@@ -76,6 +76,13 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("DeadLetterClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DeadLetterOutcome")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DraftDefinitionJson")
                         .HasColumnType("TEXT");
 
@@ -147,6 +154,8 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("WorkflowId", "CreatedAt");
+
+                    b.HasIndex("Status", "DeadLetterOutcome", "FinishedAt");
 
                     b.ToTable("Executions");
                 });

@@ -11,6 +11,7 @@ namespace AutomationDesk.Web.Components.Pages.Executions;
 public sealed partial class RunPage : IDisposable
 {
     private ExecutionDetail? _run;
+    private List<Guid> _children = [];
     private List<StepRunView> _steps = [];
     private IReadOnlyDictionary<string, StepPlace> _places = new Dictionary<string, StepPlace>();
     private bool _loading = true;
@@ -44,12 +45,14 @@ public sealed partial class RunPage : IDisposable
     {
         _run = await ExecutionsApi.LoadDetailAsync(DbFactory, Id, CancellationToken.None);
         _steps = _run?.Steps.ToList() ?? [];
+        await using var db = await DbFactory.CreateDbContextAsync();
+        _children = await db.Executions.AsNoTracking().Where(e => e.ParentExecutionId == Id).OrderBy(e => e.CreatedAt).Select(e => e.Id).ToListAsync();
         _version++;
     }
 
     private void OnExecutionChanged(ExecutionSummary execution)
     {
-        if (execution.Id == Id)
+        if (execution.Id == Id || execution.ParentExecutionId == Id)
         {
             _ = InvokeAsync(ReloadAsync);
         }

@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web.Api;
+
+/// <summary>A run that failed and waits for a person: replay, resume or discard.</summary>
+public sealed record DeadLetterView(
+    Guid Id, Guid WorkflowId, string WorkflowName, ExecutionStatus Status, string TriggerKind, DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt, string? FailedStepId, string? ErrorHuman, int Attempt, Guid? ParentExecutionId);
+
+public static class DeadLettersApi
+{
+    public static RouteGroupBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/dead-letters").WithTags("Dead letters").RequireAuthorization(DeskPolicies.Read);
+        group.MapGet("/", List);
+        group.MapPost("/{id:guid}/discard", Discard).RequireAuthorization(DeskPolicies.Write);
+        return group;
+    }
+
+    static async Task<Ok<Paged<DeadLetterView>>> List(
+        Guid? workflowId, string? q, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, IConfiguration configuration,
+        TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await ListAsync(dbFactory, Retention(configuration), time, workflowId, q, paging, ct));
+
+    static async Task<Ok<ExecutionSummary>> Discard(Guid id, RunRetry retries, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Ok(await retries.DiscardAsync(id, user.ToActor(), ct));
+
+    /// <summary>How long a failed run stays in the list (<c>DeadLetters:RetentionDays</c>, default 30); older ones drop off it.</summary>
+    public static TimeSpan Retention(IConfiguration configuration) => TimeSpan.FromDays(configuration.GetValue("DeadLetters:RetentionDays", 30));
+
+    /// <summary>Open dead letters, newest first; the page and the API share this query.</summary>
+    public static async Task<Paged<DeadLetterView>> ListAsync(
+        IDbContextFactory<DeskDbContext> dbFactory, TimeSpan retention, TimeProvider time, Guid? workflowId, string? q, PageQuery paging, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var since = time.GetUtcNow() - retention;
+        var query = db.Executions.AsNoTracking()
+            .Where(e => (e.Status == ExecutionStatus.Failed || e.Status == ExecutionStatus.TimedOut)
+                && e.DeadLetterOutcome == null && e.DraftDefinitionJson == null && e.FinishedAt >= since);
+        if (workflowId is { } id)
+        {
+            query = query.Where(e => e.WorkflowId == id);
+        }
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            var pattern = $"%{q.Trim()}%";
+            query = query.Where(e => EF.Functions.Like(e.WorkflowName, pattern) || EF.Functions.Like(e.ErrorHuman!, pattern));
+        }
+        return await query.OrderByDescending(e => e.FinishedAt)
+            .Select(e => new DeadLetterView(e.Id, e.WorkflowId, e.WorkflowName, e.Status, e.TriggerKind, e.CreatedAt, e.FinishedAt,
+                e.CurrentStepId, e.ErrorHuman, e.Attempt, e.ParentExecutionId))
+            .ToPageAsync(paging, ct);
+    }
+}
