@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -298,7 +297,7 @@ public static partial class SeedEraDefinition
     {
         JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Templates(p.Value, index, ids, path, errors)))),
         JsonArray array => new JsonArray(array.Select(item => Templates(item, index, ids, path, errors)).ToArray()),
-        JsonValue text when text.GetValueKind() == JsonValueKind.String => JsonValue.Create(TemplatePattern().Replace(text.GetValue<string>(), match =>
+        JsonValue given when given.TryGetValue<string>(out var text) => JsonValue.Create(TemplatePattern().Replace(text, match =>
         {
             var body = WebhookRoot().Replace(match.Groups[1].Value, "trigger");
             body = ActionResult().Replace(body, result =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
@@ -71,8 +70,8 @@ public sealed class WorkflowExporter(IDbContextFactory<DeskDbContext> dbFactory,
         null => null,
         JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Replace(p.Value, values)))),
         JsonArray array => new JsonArray(array.Select(item => Replace(item, values)).ToArray()),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String =>
-            JsonValue.Create(values.Aggregate(v.GetValue<string>(), (text, secret) => text.Replace(secret.Value, $"${{secrets.{secret.Key}}}", StringComparison.Ordinal))),
+        JsonValue v when v.TryGetValue<string>(out var text) =>
+            JsonValue.Create(values.Aggregate(text, (replaced, secret) => replaced.Replace(secret.Value, $"${{secrets.{secret.Key}}}", StringComparison.Ordinal))),
         _ => node.DeepClone(),
     };
 }
