@@ -44,6 +44,9 @@ public static class DeskCoreServices
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<WorkflowDefinitionReader>();
         services.AddSingleton<WorkflowStore>();
+        services.AddSingleton<WorkflowImporter>();
+        services.AddSingleton<WorkflowExporter>();
+        services.AddSingleton<WorkflowBulk>();
         services.AddSingleton<CompiledWorkflowCache>();
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();

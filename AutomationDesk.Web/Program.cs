@@ -28,6 +28,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
+app.MapWorkflowTransferApi();
 app.MapExecutionsApi();
 app.MapDeadLettersApi();
 app.MapMonitorApi();

@@ -112,6 +112,47 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
         return true;
     }
 
+    /// <summary>
+    /// Saves several definitions in one transaction (an import): each write creates its workflow or adds a version
+    /// to it. Nothing is written when one of them cannot be.
+    /// </summary>
+    public async Task<IReadOnlyList<JsonObject>> SaveAllAsync(IReadOnlyList<WorkflowWrite> writes, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var now = time.GetUtcNow();
+        var ids = writes.Select(w => w.Id).ToList();
+        var existing = await db.Workflows.Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        var saved = new List<JsonObject>();
+        foreach (var write in writes)
+        {
+            if (existing.TryGetValue(write.Id, out var workflow) == write.Create)
+            {
+                throw new DeskProblemException(ProblemKind.Conflict, "Workflows changed meanwhile",
+                    $"Workflow {write.Id} was {(write.Create ? "created" : "deleted")} while the import was being checked: import again.");
+            }
+            if (workflow is null)
+            {
+                workflow = new Workflow { Id = write.Id, CreatedAt = now };
+                Apply(workflow, write.Definition, 1, now);
+                db.Workflows.Add(workflow);
+                db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
+            }
+            else
+            {
+                var changed = Canonical(write.Definition) != workflow.DefinitionJson;
+                Apply(workflow, write.Definition, changed ? workflow.Version + 1 : workflow.Version, now);
+                if (changed)
+                {
+                    db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
+                }
+            }
+            audit.Record(db, actor, write.AuditAction, Target(workflow.Id), new { workflow.Name, workflow.Version, write.Details });
+            saved.Add(Compose(workflow));
+        }
+        await db.SaveChangesAsync(ct);
+        return saved;
+    }
+
     public async Task<JsonObject?> GetAsync(Guid id, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -197,3 +238,6 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
 
     private static string Target(Guid id) => $"workflow:{id}";
 }
+
+/// <summary>One definition of a batch save: a new workflow with this id, or a new version of the existing one.</summary>
+public sealed record WorkflowWrite(Guid Id, WorkflowDefinition Definition, bool Create, string AuditAction, object? Details);

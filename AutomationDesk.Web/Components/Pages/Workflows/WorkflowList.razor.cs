@@ -33,12 +33,17 @@ public sealed partial class WorkflowList : IDisposable
     [Inject] public required ExecutionLauncher Launcher { get; set; }
     [Inject] public required LiveDeskEvents Events { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
+    [Inject] public required IDialogService Dialogs { get; set; }
 
     [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
 
     private bool Filtered => !string.IsNullOrWhiteSpace(_search) || _tag is not null || _enabled is not null;
 
     private int PageCount => Math.Max(1, (_total + PageSize - 1) / PageSize);
+
+    private IReadOnlyList<Guid> ShownIds => _rows?.Select(r => r.Id).ToList() ?? [];
+
+    private int ShownStamp => _rows?.Aggregate(0, (stamp, r) => HashCode.Combine(stamp, r.Version, r.Enabled)) ?? 0;
 
     protected override async Task OnInitializedAsync()
     {
@@ -146,6 +151,15 @@ public sealed partial class WorkflowList : IDisposable
         var copy = await Store.CreateAsync(workflow.ToJsonString(), await ActorAsync(), CancellationToken.None);
         Snackbar.Add($"Created '{copy["name"]}'.", Severity.Success);
         await LoadAsync();
+    }
+
+    private async Task ImportAsync()
+    {
+        var dialog = await Dialogs.ShowAsync<ImportDialog>("Import workflows", new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true });
+        if (await dialog.Result is { Canceled: false })
+        {
+            await LoadAsync();
+        }
     }
 
     private async Task DeleteAsync(WorkflowRow row)
