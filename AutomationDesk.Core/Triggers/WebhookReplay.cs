@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
@@ -39,7 +40,7 @@ public sealed class WebhookReplay(IDbContextFactory<DeskDbContext> dbFactory, Ex
         }
         else if (stored.InboxSource is { } source)
         {
-            var eventType = stored.EventType ?? InboxRouter.CustomEventType;
+            var eventType = stored.EventType ?? await EventTypeNowAsync(source, request, body, ct);
             runs = await inbox.StartMatchingAsync(source, eventType, InboxRouter.Input(request, body, source, eventType), actor, ct);
         }
         else
@@ -52,5 +53,14 @@ public sealed class WebhookReplay(IDbContextFactory<DeskDbContext> dbFactory, Ex
             await db.SaveChangesAsync(ct);
         }
         return new WebhookReplayResult(eventId, runs);
+    }
+
+    /// <summary>A refused inbox request was stored before its event type was read: read it now, by the source's current settings.</summary>
+    private async Task<string> EventTypeNowAsync(string sourceName, WebhookRequest request, JsonNode? body, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var source = await db.InboxSources.AsNoTracking().SingleOrDefaultAsync(s => s.Name == sourceName, ct)
+            ?? throw new DeskProblemException(ProblemKind.Conflict, "Inbox source gone", $"The inbox source '{sourceName}' no longer exists.");
+        return InboxRouter.EventTypeOf(source, request, body);
     }
 }

@@ -75,6 +75,25 @@ public sealed record WebhookRequest(
         ["method"] = Method,
     };
 
+    /// <summary>Whether <paramref name="spec"/> names a key: <c>header:Name</c>, or a body path (<c>body:id</c>, <c>body.id</c>).</summary>
+    public static bool IsKeySpec(string spec)
+    {
+        if (spec.StartsWith("header:", StringComparison.OrdinalIgnoreCase))
+        {
+            var name = spec["header:".Length..].Trim();
+            return name.Length > 0 && !name.Any(char.IsWhiteSpace);
+        }
+        var path = spec.StartsWith("body:", StringComparison.OrdinalIgnoreCase) ? "body." + spec["body:".Length..].Trim() : spec.Trim();
+        try
+        {
+            return path.StartsWith("body.", StringComparison.Ordinal) && TemplatePath.Parse(path).Segments.Count > 1;
+        }
+        catch (TemplateException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// The idempotency key the workflow names: <c>header:Name</c>, or a path in the body (<c>body:id</c>, <c>body.id</c>).
     /// Null when the request does not carry it. Keys longer than the stored column are kept as their SHA-256.

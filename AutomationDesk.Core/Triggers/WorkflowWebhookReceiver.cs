@@ -1,6 +1,5 @@
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
-using AutomationDesk.Core.Execution.Templates;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -64,15 +63,7 @@ public sealed class WorkflowWebhookReceiver(
         {
             return await RefuseAsync(stored, 400, malformed, ct);
         }
-        string? key;
-        try
-        {
-            key = target.KeySpec is { } spec ? request.IdempotencyKey(spec, body) : null;
-        }
-        catch (TemplateException e)
-        {
-            return await RefuseAsync(stored, 400, $"The workflow's idempotencyKey cannot be read: {e.Message}", ct);
-        }
+        var key = target.KeySpec is { } spec ? request.IdempotencyKey(spec, body) : null;
         stored.IdempotencyKey = key;
         return await StartAsync(target, stored, key, request, new RunRequest(TriggerTypes.Webhook, request.TriggerInput(body)), ct);
     }

@@ -168,4 +168,23 @@ public sealed class InboxReceiverTests(DeskApp desk)
         Assert.Equal(2, (await Webhooks.RunsOfAsync(desk, first)).Count);
         Assert.Single(await Webhooks.RunsOfAsync(desk, later));
     }
+
+    [Fact]
+    public async Task A_refused_inbox_request_replayed_by_a_person_is_routed_by_its_event_type()
+    {
+        var source = await AddSourceAsync("github");
+        var onRelease = await AddRuleAsync(source, "release");
+        var onOther = await AddRuleAsync(source, "push");
+        using (var refused = await PostGitHubAsync(source, "release", """{"tag":"v1"}""", secret: "rotated-away"))
+        {
+            await refused.ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+        var eventId = (string)Assert.Single(await desk.Viewer.GetPageAsync($"/api/v1/webhook-events?source={source}&status=refused"))!["id"]!;
+
+        using var replay = await desk.Editor.PostAsync($"/api/v1/webhook-events/{eventId}/replay", null);
+
+        var replayed = await replay.JsonAsync(HttpStatusCode.Accepted);
+        Assert.Equal(onRelease, Guid.Parse((string)Assert.Single(replayed["runs"]!.AsArray())!["workflowId"]!));
+        Assert.Empty(await Webhooks.RunsOfAsync(desk, onOther));
+    }
 }
