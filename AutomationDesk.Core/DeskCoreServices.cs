@@ -54,6 +54,7 @@ public static class DeskCoreServices
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<WebhookTokens>();
+        services.AddSingleton<WebhookEventFeed>();
         services.AddSingleton<WebhookSignatures>();
         services.AddSingleton<IdempotentStarter>();
         services.AddSingleton<WorkflowWebhookReceiver>();

@@ -22,7 +22,8 @@ public sealed record InboxOutcome(int StatusCode, string? Reason, Guid EventId, 
 /// and its condition over <c>trigger.*</c>).
 /// </summary>
 public sealed partial class InboxRouter(
-    IDbContextFactory<DeskDbContext> dbFactory, WebhookSignatures signatures, ExecutionLauncher launcher, TimeProvider time, ILogger<InboxRouter> logger)
+    IDbContextFactory<DeskDbContext> dbFactory, WebhookSignatures signatures, ExecutionLauncher launcher, WebhookEventFeed feed, TimeProvider time,
+    ILogger<InboxRouter> logger)
 {
     public const long MaxBodyBytes = 1024 * 1024;
     public const string GitHubPreset = "github";
@@ -69,6 +70,7 @@ public sealed partial class InboxRouter(
         }
         var runs = await StartMatchingAsync(source.Name, stored.EventType, Input(request, body, source.Name, stored.EventType), Sender(source.Name), ct);
         await RecordRunsAsync(stored.Id, runs, ct);
+        feed.Announce(stored.Id);
         return new InboxOutcome(202, null, stored.Id, runs);
     }
 
@@ -195,6 +197,7 @@ public sealed partial class InboxRouter(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.WebhookEvents.Add(stored);
         await db.SaveChangesAsync(ct);
+        feed.Announce(stored.Id);
         return new InboxOutcome(statusCode, reason, stored.Id, []);
     }
 

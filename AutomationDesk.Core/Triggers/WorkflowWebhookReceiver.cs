@@ -23,7 +23,7 @@ public sealed record WebhookOutcome(int StatusCode, string? Reason, Guid EventId
 /// </summary>
 public sealed class WorkflowWebhookReceiver(
     IDbContextFactory<DeskDbContext> dbFactory, CompiledWorkflowCache cache, WebhookSignatures signatures, ExecutionLauncher launcher,
-    IdempotentStarter idempotent, TimeProvider time)
+    IdempotentStarter idempotent, WebhookEventFeed feed, TimeProvider time)
 {
     public const long DefaultMaxBodyBytes = 1024 * 1024;
     public static readonly TimeSpan DefaultRespondTimeout = TimeSpan.FromSeconds(30);
@@ -73,6 +73,7 @@ public sealed class WorkflowWebhookReceiver(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.WebhookEvents.Where(e => e.Id == eventId).ExecuteUpdateAsync(e => e.SetProperty(x => x.StatusCode, statusCode), ct);
+        feed.Announce(eventId);
     }
 
     private async Task<WebhookOutcome> StartAsync(
@@ -90,12 +91,14 @@ public sealed class WorkflowWebhookReceiver(
             if (key is null)
             {
                 var started = await launcher.StartAsync(target.WorkflowId, run, Sender(target.WorkflowId), WriteEvent, ct);
+                feed.Announce(stored.Id);
                 return new WebhookOutcome(202, null, stored.Id, started.Id, RespondWithin: respondWithin);
             }
             var outcome = await idempotent.StartOnceAsync(target.WorkflowId, key, request.BodyHash, run, Sender(target.WorkflowId), WriteEvent, ct);
             switch (outcome.Outcome)
             {
                 case IdempotentOutcome.Started:
+                    feed.Announce(stored.Id);
                     return new WebhookOutcome(202, null, stored.Id, outcome.ExecutionId, RespondWithin: respondWithin);
                 case IdempotentOutcome.Duplicate:
                     stored.ExecutionIds = [outcome.ExecutionId];
@@ -128,6 +131,7 @@ public sealed class WorkflowWebhookReceiver(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         db.WebhookEvents.Add(stored);
         await db.SaveChangesAsync(ct);
+        feed.Announce(stored.Id);
     }
 
     private async Task<Target?> FindAsync(Guid workflowId, CancellationToken ct)
