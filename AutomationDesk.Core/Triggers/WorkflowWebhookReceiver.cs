@@ -105,6 +105,7 @@ public sealed class WorkflowWebhookReceiver(
                     await SaveAsync(stored, 200, WebhookEventStatuses.Duplicate, $"Idempotency key '{key}' was already honoured by execution {outcome.ExecutionId}.", ct);
                     return new WebhookOutcome(200, null, stored.Id, outcome.ExecutionId, Duplicate: true);
                 default:
+                    stored.ExecutionIds = []; // a refused request started nothing
                     var reason = $"Idempotency key '{key}' was already used with another body (execution {outcome.ExecutionId}).";
                     return await RefuseAsync(stored, 409, reason, ct);
             }
