@@ -49,6 +49,20 @@ public sealed class WebhookReceiverTests(DeskApp desk)
     }
 
     [Fact]
+    public async Task Any_other_content_type_and_a_json_suffix_type_are_taken()
+    {
+        var hook = await Webhooks.CreateAsync(desk, Webhooks.Echo());
+
+        using var xml = await Webhooks.PostAsync(desk, hook.Path, "<order id=\"7\"/>", "application/xml");
+        using var vendorJson = await Webhooks.PostAsync(desk, hook.Path, """{"data":{"id":"1"}}""", "application/vnd.api+json");
+
+        var xmlRun = await RunsApi.WaitForStatusAsync(desk.Viewer, ExecutionId(await xml.AcceptedAsync()), "Succeeded");
+        var jsonRun = await RunsApi.WaitForStatusAsync(desk.Viewer, ExecutionId(await vendorJson.AcceptedAsync()), "Succeeded");
+        Assert.Equal("<order id=\"7\"/>", (string)xmlRun["output"]!["body"]!);
+        Assert.Equal("1", (string)jsonRun["output"]!["body"]!["data"]!["id"]!);
+    }
+
+    [Fact]
     public async Task Unknown_disabled_and_non_webhook_workflows_answer_404_and_start_nothing()
     {
         var disabled = await Webhooks.CreateAsync(desk, Webhooks.Echo());
