@@ -4,6 +4,7 @@ using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -56,6 +57,13 @@ public static class DeskCoreServices
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<NotificationService>();
+        services.AddSingleton<WebhookTokens>();
+        services.AddSingleton<WebhookEventFeed>();
+        services.AddSingleton<WebhookSignatures>();
+        services.AddSingleton<IdempotentStarter>();
+        services.AddSingleton<WorkflowWebhookReceiver>();
+        services.AddSingleton<InboxRouter>();
+        services.AddSingleton<WebhookReplay>();
         return services;
     }
 }

@@ -38,6 +38,9 @@ app.MapSecretsApi();
 app.MapAuditApi();
 app.MapApiKeysApi();
 app.MapUsersApi();
+app.MapWorkflowWebhookApi();
+app.MapWebhookEventsApi();
+app.MapWebhookReceivers();
 app.MapHub<DeskHub>(DeskHub.Route);
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
     .RequireAuthorization(DeskPolicies.Admin);

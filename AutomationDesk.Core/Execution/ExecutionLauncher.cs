@@ -23,7 +23,14 @@ public sealed class ExecutionLauncher(
 {
     public const string TestTriggerKind = "test";
 
-    public async Task<ExecutionSummary> StartAsync(Guid workflowId, RunRequest request, Actor actor, CancellationToken ct)
+    public Task<ExecutionSummary> StartAsync(Guid workflowId, RunRequest request, Actor actor, CancellationToken ct) =>
+        StartAsync(workflowId, request, actor, null, ct);
+
+    /// <summary>
+    /// Starts a run and writes <paramref name="alongside"/>'s rows (given the new execution's id) in the same commit
+    /// as the execution: a webhook's idempotency receipt and request, so either both exist or neither does.
+    /// </summary>
+    public async Task<ExecutionSummary> StartAsync(Guid workflowId, RunRequest request, Actor actor, Action<DeskDbContext, Guid>? alongside, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var workflow = await db.Workflows.AsNoTracking()
@@ -36,7 +43,7 @@ public sealed class ExecutionLauncher(
             throw new DeskProblemException(ProblemKind.Conflict, "Workflow is disabled", $"Workflow '{workflow.Name}' is disabled: enable it to run it.");
         }
         var compiled = cache.GetOrCompile(workflow.Id, workflow.Version, workflow.DefinitionJson);
-        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, ct);
+        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, alongside, ct);
     }
 
     /// <summary>The workflow's current definition, compiled.</summary>
@@ -66,7 +73,7 @@ public sealed class ExecutionLauncher(
         var compiled = cache.GetOrCompile(workflow.Id, workflow.Version, workflow.DefinitionJson);
         var input = JsonNode.Parse(original.TriggerInputJson) as JsonObject ?? [];
         var request = new RunRequest(original.TriggerKind, input, original.CorrelationId, original.Id);
-        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, ct, reuse, original.Attempt + 1);
+        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, null, ct, reuse, original.Attempt + 1);
     }
 
     /// <summary>
@@ -80,12 +87,13 @@ public sealed class ExecutionLauncher(
         var version = workflowId is { } id ? await db.Workflows.Where(w => w.Id == id).Select(w => w.Version).SingleOrDefaultAsync(ct) : 0;
         var compiled = CompiledWorkflow.Compile(definitionJson);
         return await EnqueueAsync(db, workflowId ?? Guid.CreateVersion7(time.GetUtcNow()), draft.Name, version, compiled, definitionJson,
-            new RunRequest(TestTriggerKind, input), actor, ct);
+            new RunRequest(TestTriggerKind, input), actor, null, ct);
     }
 
     private async Task<ExecutionSummary> EnqueueAsync(
         DeskDbContext db, Guid workflowId, string workflowName, int version, CompiledWorkflow compiled, string? draftJson,
-        RunRequest request, Actor actor, CancellationToken ct, IReadOnlyDictionary<string, StepRun>? reuse = null, int attempt = 1)
+        RunRequest request, Actor actor, Action<DeskDbContext, Guid>? alongside, CancellationToken ct,
+        IReadOnlyDictionary<string, StepRun>? reuse = null, int attempt = 1)
     {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
@@ -130,6 +138,7 @@ public sealed class ExecutionLauncher(
         execution.Keys = BusinessKeys(execution, compiled, db);
         db.Executions.Add(execution);
         audit.Record(db, actor, "execution.start", $"execution:{id}", new { workflowId, request.TriggerKind });
+        alongside?.Invoke(db, id);
         await db.SaveChangesAsync(ct);
         await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
         await dispatcher.DispatchAsync(id, ct);

@@ -139,6 +139,22 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
                 {
                     errors.Add("trigger.webhook.signature.scheme", "Must be hmac-sha256, stripe or standard-webhooks.");
                 }
+                if (webhook.Signature is { } signed && string.IsNullOrWhiteSpace(signed.Secret))
+                {
+                    errors.Add("trigger.webhook.signature.secret", "Required: the signing secret, or ${secrets.name} to read it from Secrets.");
+                }
+                if (webhook.Signature?.ToleranceSeconds is < 1)
+                {
+                    errors.Add("trigger.webhook.signature.toleranceSeconds", "At least 1 second.");
+                }
+                if (webhook.IdempotencyKey is { } key && !WebhookRequest.IsKeySpec(key))
+                {
+                    errors.Add("trigger.webhook.idempotencyKey", "Use header:<Name> or body:<path>, for example header:Idempotency-Key or body:id.");
+                }
+                if (webhook.RespondTimeout is { } respondTimeout && (respondTimeout < TimeSpan.FromSeconds(1) || respondTimeout > TimeSpan.FromMinutes(5)))
+                {
+                    errors.Add("trigger.webhook.respondTimeout", "Between 1 second and 5 minutes.");
+                }
                 break;
             case TriggerTypes.Event when trigger.Event is null || trigger.Event.WorkflowId == Guid.Empty:
                 errors.Add("trigger.event.workflowId", "An event trigger names the workflow whose runs start this one.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Triggers;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutomationDesk.Core.Workflows;
@@ -222,6 +223,10 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
         workflow.Tags = definition.Tags.ToList();
         workflow.Enabled = definition.Enabled;
         workflow.TriggerType = definition.Trigger.Type;
+        if (definition.Trigger.Type == TriggerTypes.Webhook)
+        {
+            workflow.WebhookToken ??= WebhookTokens.New();
+        }
         workflow.DefinitionJson = Canonical(definition);
         workflow.Version = version;
         workflow.UpdatedAt = now;

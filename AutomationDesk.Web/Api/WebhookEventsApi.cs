@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using AutomationDesk.Core;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Triggers;
+using AutomationDesk.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutomationDesk.Web.Api;
+
+public sealed record WebhookEventSummary(
+    Guid Id, DateTimeOffset ReceivedAt, Guid? WorkflowId, string? InboxSource, string? EventType, string Method, int StatusCode,
+    string Status, string? Reason, long BodyBytes, bool BodyStored, string? IdempotencyKey, IReadOnlyList<Guid> ExecutionIds);
+
+/// <summary>A request as it came: its headers (without Cookie and Authorization), query and body (null when over the limit).</summary>
+public sealed record WebhookEventDetail(
+    Guid Id, DateTimeOffset ReceivedAt, Guid? WorkflowId, string? InboxSource, string? EventType, string Method, string? ContentType,
+    JsonNode? Headers, JsonNode? Query, string? Body, long BodyBytes, int StatusCode, string Status, string? Reason, string? IdempotencyKey,
+    IReadOnlyList<Guid> ExecutionIds);
+
+public static class WebhookEventsApi
+{
+    public static readonly IReadOnlyList<string> Statuses = [WebhookEventStatuses.Accepted, WebhookEventStatuses.Duplicate, WebhookEventStatuses.Refused];
+
+    public static RouteGroupBuilder MapWebhookEventsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/webhook-events").WithTags("Webhook events").RequireAuthorization(DeskPolicies.Read);
+        group.MapGet("/", List);
+        group.MapGet("/{id:guid}", Get);
+        group.MapPost("/{id:guid}/replay", Replay).RequireAuthorization(DeskPolicies.Write);
+        return group;
+    }
+
+    /// <summary>Webhook events, newest first, filtered by inbox source, workflow and status (the list page uses it too).</summary>
+    public static async Task<Paged<WebhookEventSummary>> ListAsync(
+        DeskDbContext db, string? source, Guid? workflowId, string? status, PageQuery paging, CancellationToken ct)
+    {
+        var query = db.WebhookEvents.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(source))
+        {
+            query = query.Where(e => e.InboxSource == source);
+        }
+        if (workflowId is { } workflow)
+        {
+            query = query.Where(e => e.WorkflowId == workflow);
+        }
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Statuses.Contains(status))
+            {
+                throw DeskProblemException.InvalidField("status", $"'{status}' is not a webhook event status: use {string.Join(", ", Statuses)}.");
+            }
+            query = query.Where(e => e.Status == status);
+        }
+        return await query.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.Id)
+            .Select(e => new WebhookEventSummary(e.Id, e.ReceivedAt, e.WorkflowId, e.InboxSource, e.EventType, e.Method, e.StatusCode, e.Status,
+                e.Reason, e.BodyBytes, e.Body != null, e.IdempotencyKey, e.ExecutionIds))
+            .ToPageAsync(paging, ct);
+    }
+
+    static async Task<Ok<Paged<WebhookEventSummary>>> List(
+        string? source, Guid? workflowId, string? status, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return TypedResults.Ok(await ListAsync(db, source, workflowId, status, paging, ct));
+    }
+
+    static async Task<Results<Ok<WebhookEventDetail>, ProblemHttpResult>> Get(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var e = await db.WebhookEvents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+        return e is null
+            ? Problems.NotFound("webhook event", id)
+            : TypedResults.Ok(new WebhookEventDetail(e.Id, e.ReceivedAt, e.WorkflowId, e.InboxSource, e.EventType, e.Method, e.ContentType,
+                JsonNode.Parse(e.HeadersJson), JsonNode.Parse(e.QueryJson), e.Body, e.BodyBytes, e.StatusCode, e.Status, e.Reason, e.IdempotencyKey,
+                e.ExecutionIds));
+    }
+
+    static async Task<Accepted<WebhookReplayResult>> Replay(Guid id, WebhookReplay replay, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Accepted($"/api/v1/webhook-events/{id}", await replay.ReplayAsync(id, user.ToActor(), ct));
+}
