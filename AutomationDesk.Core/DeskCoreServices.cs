@@ -48,6 +48,8 @@ public static class DeskCoreServices
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunCancellation>();
+        services.AddSingleton<Triggers.EventTriggers>();
+        services.AddSingleton<Triggers.InboxStore>();
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ApiKeyStore>();

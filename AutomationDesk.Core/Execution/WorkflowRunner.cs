@@ -27,6 +27,7 @@ public sealed partial class WorkflowRunner(
     IDeskEvents events,
     NotificationService notifications,
     RunCancellation cancellations,
+    Triggers.EventTriggers eventTriggers,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<WorkflowRunner> logger)
@@ -85,6 +86,7 @@ public sealed partial class WorkflowRunner(
             // Whether its steps stopped or it reached a wait first, a cancelled run ends Cancelled unless it had already ended.
             await running.EndCancelledAsync();
         }
+        await eventTriggers.FireAsync(execution, ct);
         return true;
     }
 
