@@ -144,6 +144,15 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         return rows.Select(r => View(r.Rule, r.WorkflowName)).ToList();
     }
 
+    public async Task<InboxRuleView?> GetRuleAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var row = await db.InboxRules.AsNoTracking().Where(r => r.Id == id)
+            .Select(r => new { Rule = r, WorkflowName = db.Workflows.Where(w => w.Id == r.WorkflowId).Select(w => w.Name).FirstOrDefault() })
+            .SingleOrDefaultAsync(ct);
+        return row is null ? null : View(row.Rule, row.WorkflowName);
+    }
+
     public async Task<InboxRuleView> CreateRuleAsync(InboxRuleInput input, Actor actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
