@@ -5,8 +5,10 @@ using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Tests.Components.Admin;
 using AutomationDesk.Tests.Support;
+using AutomationDesk.Web.Components;
 using AutomationDesk.Web.Components.Pages.Inbox;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
@@ -177,6 +179,19 @@ public sealed class InboxPageTests : RolePageTest
         page.WaitForAssertion(() => Assert.Equal(2, Rows(page, "event-row").Count), Patience);
         InputOf(page, "inbox-search").Input("order");
         page.WaitForAssertion(() => Assert.Contains("order.created", Assert.Single(Rows(page, "event-row")).TextContent, StringComparison.Ordinal), Patience);
+    }
+
+    [Fact]
+    public void A_viewer_opens_the_inbox_from_its_address()
+    {
+        SignInAs(DeskRoles.Viewer);
+        Services.GetRequiredService<NavigationManager>().NavigateTo("inbox");
+
+        var routes = Render<Routes>();
+
+        routes.WaitForAssertion(() => Assert.NotNull(routes.Find("[data-testid=inbox-search]")), Patience);
+        Assert.Empty(routes.FindAll("[data-testid=access-denied]"));
+        Assert.Contains(routes.FindAll("a"), a => a.GetAttribute("href") == "inbox");
     }
 
     private static MudSelect<T> Select<T>(IRenderedComponent<InboxPage> page, string label) =>
