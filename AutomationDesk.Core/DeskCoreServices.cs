@@ -53,6 +53,8 @@ public static class DeskCoreServices
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunCancellation>();
         services.AddSingleton<RunRetry>();
+        services.AddSingleton<Triggers.EventTriggers>();
+        services.AddSingleton<Triggers.InboxStore>();
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ApiKeyStore>();

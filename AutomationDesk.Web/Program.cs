@@ -41,6 +41,7 @@ app.MapUsersApi();
 app.MapWorkflowWebhookApi();
 app.MapWebhookEventsApi();
 app.MapWebhookReceivers();
+app.MapInboxApi();
 app.MapHub<DeskHub>(DeskHub.Route);
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
     .RequireAuthorization(DeskPolicies.Admin);

@@ -27,6 +27,7 @@ public sealed partial class WorkflowRunner(
     IDeskEvents events,
     NotificationService notifications,
     RunCancellation cancellations,
+    Triggers.EventTriggers eventTriggers,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<WorkflowRunner> logger)
@@ -96,6 +97,7 @@ public sealed partial class WorkflowRunner(
         {
             await running.EndTimedOutAsync($"The run took longer than its timeout of {limit!.Value:c}.");
         }
+        await eventTriggers.FireAsync(execution, ct);
         return true;
     }
 

@@ -159,6 +159,9 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
             case TriggerTypes.Event when trigger.Event is null || trigger.Event.WorkflowId == Guid.Empty:
                 errors.Add("trigger.event.workflowId", "An event trigger names the workflow whose runs start this one.");
                 break;
+            case TriggerTypes.Event when trigger.Event.On.Count == 0 || trigger.Event.On.Any(o => !EventTriggers.Outcomes.Contains(o)):
+                errors.Add("trigger.event.on", $"A list of the outcomes that start this workflow: {string.Join(", ", EventTriggers.Outcomes)}.");
+                break;
         }
     }
 

@@ -20,6 +20,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
     {
         var definition = reader.Read(WithoutServerFields(json, null));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await CheckEventSourceAsync(db, definition, ct);
         var now = time.GetUtcNow();
         var workflow = new Workflow { Id = Guid.CreateVersion7(now), CreatedAt = now };
         Apply(workflow, definition, 1, now);
@@ -35,6 +36,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
     {
         var definition = reader.Read(WithoutServerFields(json, id));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await CheckEventSourceAsync(db, definition, ct);
         var workflow = await db.Workflows.SingleOrDefaultAsync(w => w.Id == id, ct);
         if (workflow is null)
         {
@@ -158,6 +160,18 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return await db.Workflows.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } workflow ? Compose(workflow) : null;
+    }
+
+    /// <summary>An event trigger must name a workflow that exists (itself included: a loop is cut by the chain limit).</summary>
+    private static async Task CheckEventSourceAsync(DeskDbContext db, WorkflowDefinition definition, CancellationToken ct)
+    {
+        if (definition.Trigger.Event is { } trigger && !await db.Workflows.AnyAsync(w => w.Id == trigger.WorkflowId, ct))
+        {
+            throw new WorkflowValidationException(new Dictionary<string, string[]>
+            {
+                ["trigger.event.workflowId"] = [$"There is no workflow {trigger.WorkflowId}: an event trigger names the workflow whose runs start this one."],
+            });
+        }
     }
 
     /// <summary>
