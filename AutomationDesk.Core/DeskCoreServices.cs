@@ -53,6 +53,7 @@ public static class DeskCoreServices
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunCancellation>();
         services.AddSingleton<RunRetry>();
+        services.AddSingleton<HostCircuitBreakers>();
         services.AddSingleton<Triggers.EventTriggers>();
         services.AddSingleton<Triggers.InboxStore>();
         services.AddSingleton<ExecutionRecovery>();

@@ -1,7 +1,9 @@
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Steps;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Polly.CircuitBreaker;
 
 namespace AutomationDesk.Web;
 
@@ -26,5 +28,19 @@ public sealed class JobServerHealthCheck(JobStorage storage) : IHealthCheck
         return Task.FromResult(servers.Count > 0
             ? HealthCheckResult.Healthy($"{servers.Count} job server(s), {servers.Sum(s => s.WorkersCount)} workers.")
             : HealthCheckResult.Unhealthy("No job server is running."));
+    }
+}
+
+/// <summary>Degraded while the circuit breaker of any host that steps call is open (calls to it fail fast).</summary>
+public sealed class CircuitBreakerHealthCheck(HostCircuitBreakers breakers) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var hosts = breakers.States();
+        var open = hosts.Where(h => h.State is CircuitState.Open or CircuitState.Isolated).Select(h => h.Host).ToList();
+        var data = hosts.ToDictionary(h => h.Host, h => (object)h.State.ToString());
+        return Task.FromResult(open.Count == 0
+            ? HealthCheckResult.Healthy($"{hosts.Count} host(s) called, every circuit closed.", data)
+            : HealthCheckResult.Degraded($"Calls are paused to {string.Join(", ", open)} after repeated failures.", data: data));
     }
 }

@@ -47,7 +47,8 @@ public static class DeskWebServices
         services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
-            .AddCheck<JobServerHealthCheck>("jobs", tags: ["ready"]);
+            .AddCheck<JobServerHealthCheck>("jobs", tags: ["ready"])
+            .AddCheck<CircuitBreakerHealthCheck>("circuits", tags: ["ready"]);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
 
 namespace AutomationDesk.Core.Steps;
 
@@ -13,7 +14,7 @@ namespace AutomationDesk.Core.Steps;
 /// addresses are refused unless allowed; see <see cref="NetworkGuard"/>.
 /// </summary>
 [StepType("http.request", Label = "HTTP request", HasSideEffects = true)]
-public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpStepOptions> options, TimeProvider time) : IStep<HttpRequestConfig>
+public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpStepOptions> options, HostCircuitBreakers breakers, TimeProvider time) : IStep<HttpRequestConfig>
 {
     public const string ClientName = "steps";
     public const string IdempotencyHeader = "Idempotency-Key";
@@ -35,7 +36,14 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         HttpResponseMessage response;
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            response = await breakers.For(request.RequestUri!.Authority).ExecuteAsync(
+                async token => await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token), timeout.Token);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new StepFailedException(
+                $"Calls to {request.RequestUri!.Authority} are paused after repeated failures; the desk tries again {(e.RetryAfter is { } wait ? $"in {wait.TotalSeconds:N0} s" : "shortly")}.",
+                null, e) { Transient = true, RetryAfter = e.RetryAfter };
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {

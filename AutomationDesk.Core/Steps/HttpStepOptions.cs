@@ -20,4 +20,6 @@ public sealed class HttpStepOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 }

@@ -19,9 +19,11 @@ public sealed class OperationalTests(DeskApp desk)
         using var client = desk.Anonymous();
         using var ready = await client.GetAsync("/health/ready");
         var body = await ready.JsonAsync(HttpStatusCode.OK);
-        Assert.Equal("Healthy", (string)body["status"]!);
         Assert.Equal("Healthy", (string)body["checks"]!["database"]!["status"]!);
         Assert.Equal("Healthy", (string)body["checks"]!["jobs"]!["status"]!);
+        // Other tests in this desk call failing local servers, so a host's circuit may be open (Degraded), never Unhealthy.
+        Assert.Contains((string)body["checks"]!["circuits"]!["status"]!, new[] { "Healthy", "Degraded" });
+        Assert.Equal((string)body["checks"]!["circuits"]!["status"]!, (string)body["status"]!);
     }
 
     [Fact]
