@@ -22,7 +22,7 @@ public sealed class OperationalTests(DeskApp desk)
         Assert.Equal("Healthy", (string)body["checks"]!["database"]!["status"]!);
         Assert.Equal("Healthy", (string)body["checks"]!["jobs"]!["status"]!);
         // Other tests in this desk call failing local servers, so a host's circuit may be open (Degraded), never Unhealthy.
-        Assert.Contains((string)body["checks"]!["circuits"]!["status"]!, new[] { "Healthy", "Degraded" });
+        Assert.True((string)body["checks"]!["circuits"]!["status"]! is "Healthy" or "Degraded");
         Assert.Equal((string)body["checks"]!["circuits"]!["status"]!, (string)body["status"]!);
     }
 
