@@ -54,6 +54,7 @@ public static class DeskCoreServices
         services.AddSingleton<RunCancellation>();
         services.AddSingleton<RunRetry>();
         services.AddSingleton<HostCircuitBreakers>();
+        services.AddSingleton<LongRunningWatch>();
         services.AddSingleton<Triggers.EventTriggers>();
         services.AddSingleton<Triggers.InboxStore>();
         services.AddSingleton<ExecutionRecovery>();

@@ -3,6 +3,7 @@ using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
+using Hangfire;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,6 +34,8 @@ public static partial class DeskInitializer
         }
         await CreateFirstAdminAsync(services, app.Configuration, logger, ct);
         await services.GetRequiredService<ExecutionRecovery>().RecoverAsync(ct);
+        services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<LongRunningWatch>("runs:long-running", watch => watch.CheckAsync(CancellationToken.None), Cron.Minutely());
     }
 
     private static async Task CreateFirstAdminAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken ct)
