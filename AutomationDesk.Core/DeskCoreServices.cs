@@ -4,6 +4,7 @@ using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
@@ -52,6 +53,12 @@ public static class DeskCoreServices
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<NotificationService>();
+        services.AddSingleton<DatabaseScheduleRegistry>();
+        services.TryAddSingleton<IScheduleRegistry>(sp => sp.GetRequiredService<DatabaseScheduleRegistry>());
+        services.AddSingleton<ScheduleOverview>();
+        services.AddSingleton<ScheduleFiring>();
+        services.AddSingleton<ScheduleWatch>();
+        services.AddSingleton<ScheduleActions>();
         return services;
     }
 }
