@@ -77,7 +77,8 @@ public sealed class ScheduleFiring(
 
     /// <summary>
     /// Dispatches the oldest run of a workflow that waits behind another (overlap <c>queue</c>) once no run of it is under
-    /// way any more. A dispatch of a run that is already dispatched is harmless: only one worker can claim it.
+    /// way any more. The oldest open run may be one already dispatched and not yet started: dispatching it again is
+    /// harmless (only one worker can claim it), and the runs behind it stay held. Answers whether it dispatched one.
     /// </summary>
     public async Task<bool> ReleaseHeldAsync(Guid workflowId, CancellationToken ct)
     {

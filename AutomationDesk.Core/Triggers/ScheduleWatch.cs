@@ -94,7 +94,7 @@ public sealed partial class ScheduleWatch(
             .FirstOrDefaultAsync(ct);
         var state = await db.ScheduleStates.SingleAsync(s => s.WorkflowId == schedule.WorkflowId, ct);
         state.LastSuccessAt = lastSuccess;
-        if (state.SilenceAlertedAt is { } alerted && lastSuccess > alerted)
+        if (state.SilenceAlertedAt is { } alerted && lastSuccess >= alerted)
         {
             state.SilenceAlertedAt = null;
         }
