@@ -36,6 +36,7 @@ app.MapSecretsApi();
 app.MapAuditApi();
 app.MapApiKeysApi();
 app.MapUsersApi();
+app.MapSchedulesApi();
 app.MapHub<DeskHub>(DeskHub.Route);
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
     .RequireAuthorization(DeskPolicies.Admin);
