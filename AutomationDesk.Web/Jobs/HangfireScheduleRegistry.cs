@@ -43,7 +43,7 @@ public sealed class HangfireScheduleRegistry(DatabaseScheduleRegistry database, 
         jobs.AddOrUpdate<ScheduleWatchJob>(WatchJobId, job => job.ExecuteAsync(CancellationToken.None), Cron.Minutely());
     }
 
-    internal static (string Cron, TimeZoneInfo Zone) HangfireCron(ScheduledWorkflow schedule)
+    private static (string Cron, TimeZoneInfo Zone) HangfireCron(ScheduledWorkflow schedule)
     {
         if (schedule.Trigger.Cron is { Length: > 0 } cron)
         {
@@ -53,7 +53,7 @@ public sealed class HangfireScheduleRegistry(DatabaseScheduleRegistry database, 
         return (IntervalCron(every), TimeZoneInfo.Utc);
     }
 
-    internal static string IntervalCron(TimeSpan every)
+    public static string IntervalCron(TimeSpan every)
     {
         static string N(long value) => value.ToString(CultureInfo.InvariantCulture);
         if (every.Ticks % TimeSpan.TicksPerDay == 0)
