@@ -19,9 +19,21 @@ public sealed class HangfireScheduleRegistry(DatabaseScheduleRegistry database, 
 
     public static string JobId(Guid workflowId) => $"workflow:{workflowId}";
 
-    public async Task SyncAsync(Guid workflowId, CancellationToken ct)
+    public Task SyncAsync(Guid workflowId, CancellationToken ct) => RegisterAsync(workflowId, startAfresh: true, ct);
+
+    /// <summary>At start-up: registers every schedule workflow as it is stored (keeping where each got to), and the minute-by-minute watch.</summary>
+    public async Task SyncAllAsync(IEnumerable<Guid> workflowIds, CancellationToken ct)
     {
-        if (await database.ArmAsync(workflowId, ct) is { } schedule)
+        foreach (var id in workflowIds)
+        {
+            await RegisterAsync(id, startAfresh: false, ct);
+        }
+        jobs.AddOrUpdate<ScheduleWatchJob>(WatchJobId, job => job.ExecuteAsync(CancellationToken.None), Cron.Minutely());
+    }
+
+    private async Task RegisterAsync(Guid workflowId, bool startAfresh, CancellationToken ct)
+    {
+        if (await database.ArmAsync(workflowId, startAfresh, ct) is { } schedule)
         {
             var (cron, zone) = HangfireCron(schedule);
             jobs.AddOrUpdate<ScheduleFireJob>(JobId(workflowId), job => job.ExecuteAsync(workflowId, CancellationToken.None), cron,
@@ -31,16 +43,6 @@ public sealed class HangfireScheduleRegistry(DatabaseScheduleRegistry database, 
         {
             jobs.RemoveIfExists(JobId(workflowId));
         }
-    }
-
-    /// <summary>Registers every schedule workflow as it is stored, and the minute-by-minute watch.</summary>
-    public async Task SyncAllAsync(IEnumerable<Guid> workflowIds, CancellationToken ct)
-    {
-        foreach (var id in workflowIds)
-        {
-            await SyncAsync(id, ct);
-        }
-        jobs.AddOrUpdate<ScheduleWatchJob>(WatchJobId, job => job.ExecuteAsync(CancellationToken.None), Cron.Minutely());
     }
 
     private static (string Cron, TimeZoneInfo Zone) HangfireCron(ScheduledWorkflow schedule)

@@ -184,6 +184,21 @@ public sealed class ScheduleFiringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_new_cron_counts_from_the_edit_not_from_the_old_cron_s_last_fire()
+    {
+        var hourly = new JsonObject { ["cron"] = "0 * * * *", ["timezone"] = "UTC" };
+        var id = await _desk.SaveAsync(Scheduled("Reshaped", hourly));
+        _desk.Time.Advance(TimeSpan.FromMinutes(30));
+        await _desk.Get<WorkflowStore>().UpdateAsync(id, Scheduled("Reshaped", EveryMinute()).ToJsonString(), Actor.User("tester@desk.test"), CancellationToken.None);
+        _desk.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var fired = await Firing.FireAsync(id, CancellationToken.None);
+
+        Assert.Equal(FireOutcome.Started, fired.Outcome);
+        Assert.Equal(0, await RunCountAsync(id, ExecutionStatus.Missed));
+    }
+
+    [Fact]
     public async Task Run_now_starts_a_run_of_a_schedule_and_refuses_a_workflow_that_is_not_one()
     {
         var id = await _desk.SaveAsync(Scheduled("Runnable", EveryMinute()));
