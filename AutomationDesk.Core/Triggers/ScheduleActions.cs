@@ -23,14 +23,14 @@ public sealed class ScheduleActions(
             }
             var now = time.GetUtcNow().ToUniversalTime();
             var state = await db.ScheduleStates.SingleOrDefaultAsync(s => s.WorkflowId == workflowId, ct);
+            if ((state?.Paused ?? false) == paused)
+            {
+                return await overview.GetAsync(workflowId, ct);
+            }
             if (state is null)
             {
                 state = new ScheduleState { WorkflowId = workflowId };
                 db.ScheduleStates.Add(state);
-            }
-            if (state.Paused == paused && db.ChangeTracker.Entries<ScheduleState>().All(e => e.State != EntityState.Added))
-            {
-                return await overview.GetAsync(workflowId, ct);
             }
             state.Paused = paused;
             state.UpdatedAt = now;
