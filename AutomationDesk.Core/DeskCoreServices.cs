@@ -68,6 +68,12 @@ public static class DeskCoreServices
         services.AddSingleton<WorkflowWebhookReceiver>();
         services.AddSingleton<InboxRouter>();
         services.AddSingleton<WebhookReplay>();
+        services.AddSingleton<DatabaseScheduleRegistry>();
+        services.TryAddSingleton<IScheduleRegistry>(sp => sp.GetRequiredService<DatabaseScheduleRegistry>());
+        services.AddSingleton<ScheduleOverview>();
+        services.AddSingleton<ScheduleFiring>();
+        services.AddSingleton<ScheduleWatch>();
+        services.AddSingleton<ScheduleActions>();
         return services;
     }
 }

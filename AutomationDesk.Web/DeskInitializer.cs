@@ -4,6 +4,9 @@ using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using Hangfire;
+using AutomationDesk.Core.Triggers;
+using AutomationDesk.Core.Workflows;
+using AutomationDesk.Web.Jobs;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +14,8 @@ namespace AutomationDesk.Web;
 
 /// <summary>
 /// Start-up work before the desk takes requests: migrate the database, make the roles, make the first admin on an
-/// empty database, and hand open runs back to the dispatcher.
+/// empty database, hand open runs back to the dispatcher, deal with the schedule fires missed while the desk was down,
+/// and register every schedule again.
 /// </summary>
 public static partial class DeskInitializer
 {
@@ -36,6 +40,18 @@ public static partial class DeskInitializer
         await services.GetRequiredService<ExecutionRecovery>().RecoverAsync(ct);
         services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<LongRunningWatch>("runs:long-running", watch => watch.CheckAsync(CancellationToken.None), Cron.Minutely());
+        await services.GetRequiredService<ScheduleWatch>().CatchUpAsync(ct);
+        await RegisterSchedulesAsync(services, ct);
+    }
+
+    private static async Task RegisterSchedulesAsync(IServiceProvider services, CancellationToken ct)
+    {
+        List<Guid> ids;
+        await using (var db = await services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync(ct))
+        {
+            ids = await db.Workflows.AsNoTracking().Where(w => w.TriggerType == TriggerTypes.Schedule).Select(w => w.Id).ToListAsync(ct);
+        }
+        await services.GetRequiredService<HangfireScheduleRegistry>().SyncAllAsync(ids, ct);
     }
 
     private static async Task CreateFirstAdminAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, CancellationToken ct)

@@ -3,6 +3,7 @@ using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Api;
 using AutomationDesk.Web.Notifications;
@@ -27,6 +28,12 @@ public static class DeskWebServices
         services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
         services.AddSingleton<ExecutionWaiter>();
         services.AddTransient<ExecutionJob>();
+        services.AddSingleton<HangfireScheduleRegistry>();
+        services.AddSingleton<IScheduleRegistry>(sp => sp.GetRequiredService<HangfireScheduleRegistry>());
+        services.AddSingleton<HeldRunRelease>();
+        services.AddHostedService(sp => sp.GetRequiredService<HeldRunRelease>());
+        services.AddTransient<ScheduleFireJob>();
+        services.AddTransient<ScheduleWatchJob>();
 
         // Notifications, collections, audit and admin pages.
         services.AddSingleton<NotificationInbox>();
@@ -107,8 +114,9 @@ public static class DeskWebServices
         services.AddHangfireServer(options =>
         {
             options.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 4));
-            // Timed work (delays) is picked up within a second of its due time.
-            options.SchedulePollingInterval = TimeSpan.FromSeconds(1);
+            // Timed work (delays) and recurring jobs (schedules) are polled at this interval: half a second keeps a
+            // 6-field cron's fire within a second of its due time.
+            options.SchedulePollingInterval = TimeSpan.FromMilliseconds(500);
             options.ServerName = configuration["Engine:NodeName"];
             // No task scheduler: an async job runs on its worker thread with Hangfire's pump, so a run's awaits
             // continue there instead of hopping to the thread pool while the worker blocks (and spins) waiting for it.

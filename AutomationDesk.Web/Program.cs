@@ -42,6 +42,7 @@ app.MapWorkflowWebhookApi();
 app.MapWebhookEventsApi();
 app.MapWebhookReceivers();
 app.MapInboxApi();
+app.MapSchedulesApi();
 app.MapHub<DeskHub>(DeskHub.Route);
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
     .RequireAuthorization(DeskPolicies.Admin);

@@ -10,8 +10,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutomationDesk.Core.Execution;
 
-/// <summary>How a run was started and with what.</summary>
-public sealed record RunRequest(string TriggerKind, JsonObject Input, string? CorrelationId = null, Guid? ParentExecutionId = null);
+/// <summary>
+/// How a run was started and with what. A <paramref name="Held"/> run is written <c>Queued</c> but not dispatched: it waits
+/// behind another run of its workflow until someone dispatches it (a schedule's <c>queue</c> overlap policy).
+/// </summary>
+public sealed record RunRequest(string TriggerKind, JsonObject Input, string? CorrelationId = null, Guid? ParentExecutionId = null, bool Held = false);
 
 /// <summary>
 /// Starts runs: the execution row and its pending steps are written <c>Queued</c> in one commit, and only then
@@ -141,7 +144,10 @@ public sealed class ExecutionLauncher(
         alongside?.Invoke(db, id);
         await db.SaveChangesAsync(ct);
         await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
-        await dispatcher.DispatchAsync(id, ct);
+        if (!request.Held)
+        {
+            await dispatcher.DispatchAsync(id, ct);
+        }
         return ExecutionSummary.From(execution);
     }
 

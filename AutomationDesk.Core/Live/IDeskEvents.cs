@@ -1,5 +1,6 @@
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Triggers;
 
 namespace AutomationDesk.Core.Live;
 
@@ -11,4 +12,7 @@ public interface IDeskEvents
     Task StepChangedAsync(StepRunView step, CancellationToken ct);
 
     Task NotificationCreatedAsync(NotificationView notification, CancellationToken ct);
+
+    /// <summary>A schedule was paused, resumed, fired, skipped or missed a fire.</summary>
+    Task ScheduleChangedAsync(ScheduleView schedule, CancellationToken ct);
 }

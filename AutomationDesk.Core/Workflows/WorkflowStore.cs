@@ -10,8 +10,10 @@ namespace AutomationDesk.Core.Workflows;
 /// <summary>
 /// Saves workflow definitions. Each save of a changed definition is a new version; the workflow row, its version
 /// and the audit row commit together, so a refused or failed save leaves nothing behind.
+/// A schedule workflow's recurring trigger follows each committed change through <see cref="IScheduleRegistry"/>.
 /// </summary>
-public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, AuditTrail audit, TimeProvider time)
+public sealed class WorkflowStore(
+    IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, AuditTrail audit, IScheduleRegistry schedules, TimeProvider time)
 {
     private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
 
@@ -28,6 +30,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
         db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
         audit.Record(db, actor, "workflow.create", Target(workflow.Id), new { workflow.Name, workflow.Version });
         await db.SaveChangesAsync(ct);
+        await SyncScheduleAsync(workflow.Id, false, workflow.TriggerType, ct);
         return Compose(workflow);
     }
 
@@ -49,6 +52,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
         {
             return Compose(workflow);
         }
+        var wasSchedule = workflow.TriggerType == TriggerTypes.Schedule;
         Apply(workflow, definition, changed ? workflow.Version + 1 : workflow.Version, now);
         if (changed)
         {
@@ -56,6 +60,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
         }
         audit.Record(db, actor, "workflow.update", Target(id), new { workflow.Name, workflow.Version, workflow.Enabled });
         await db.SaveChangesAsync(ct);
+        await SyncScheduleAsync(id, wasSchedule, workflow.TriggerType, ct);
         return Compose(workflow);
     }
 
@@ -74,11 +79,13 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
             return Compose(workflow);
         }
         var definition = reader.Read(old.DefinitionJson) with { Enabled = workflow.Enabled };
+        var wasSchedule = workflow.TriggerType == TriggerTypes.Schedule;
         var now = time.GetUtcNow();
         Apply(workflow, definition, workflow.Version + 1, now);
         db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
         audit.Record(db, actor, "workflow.restore", Target(id), new { restoredVersion = version, workflow.Version });
         await db.SaveChangesAsync(ct);
+        await SyncScheduleAsync(id, wasSchedule, workflow.TriggerType, ct);
         return Compose(workflow);
     }
 
@@ -96,6 +103,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
             workflow.UpdatedAt = time.GetUtcNow();
             audit.Record(db, actor, enabled ? "workflow.enable" : "workflow.disable", Target(id), new { workflow.Name });
             await db.SaveChangesAsync(ct);
+            await SyncScheduleAsync(id, false, workflow.TriggerType, ct);
         }
         return Compose(workflow);
     }
@@ -112,6 +120,7 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
         db.Workflows.Remove(workflow);
         audit.Record(db, actor, "workflow.delete", Target(id), new { workflow.Name, workflow.Version });
         await db.SaveChangesAsync(ct);
+        await SyncScheduleAsync(id, workflow.TriggerType == TriggerTypes.Schedule, TriggerTypes.Manual, ct);
         return true;
     }
 
@@ -256,6 +265,15 @@ public sealed class WorkflowStore(IDbContextFactory<DeskDbContext> dbFactory, Wo
     };
 
     private static string Target(Guid id) => $"workflow:{id}";
+
+    /// <summary>Only a workflow that is, or just stopped being, a schedule has a recurring trigger to add or remove.</summary>
+    private async Task SyncScheduleAsync(Guid id, bool wasSchedule, string triggerType, CancellationToken ct)
+    {
+        if (wasSchedule || triggerType == TriggerTypes.Schedule)
+        {
+            await schedules.SyncAsync(id, ct);
+        }
+    }
 }
 
 /// <summary>One definition of a batch save: a new workflow with this id, or a new version of the existing one.</summary>

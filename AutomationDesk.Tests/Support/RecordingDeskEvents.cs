@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Triggers;
 
 namespace AutomationDesk.Tests.Support;
 
@@ -11,6 +12,7 @@ public sealed class RecordingDeskEvents : IDeskEvents
     public ConcurrentQueue<ExecutionSummary> Executions { get; } = new();
     public ConcurrentQueue<StepRunView> Steps { get; } = new();
     public ConcurrentQueue<NotificationView> Notifications { get; } = new();
+    public ConcurrentQueue<ScheduleView> Schedules { get; } = new();
 
     public Task ExecutionChangedAsync(ExecutionSummary execution, CancellationToken ct)
     {
@@ -27,6 +29,12 @@ public sealed class RecordingDeskEvents : IDeskEvents
     public Task NotificationCreatedAsync(NotificationView notification, CancellationToken ct)
     {
         Notifications.Enqueue(notification);
+        return Task.CompletedTask;
+    }
+
+    public Task ScheduleChangedAsync(ScheduleView schedule, CancellationToken ct)
+    {
+        Schedules.Enqueue(schedule);
         return Task.CompletedTask;
     }
 }

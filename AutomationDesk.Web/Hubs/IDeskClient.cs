@@ -1,5 +1,6 @@
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Triggers;
 
 namespace AutomationDesk.Web.Hubs;
 
@@ -11,4 +12,6 @@ public interface IDeskClient
     Task StepChanged(StepRunView step);
 
     Task NotificationCreated(NotificationView notification);
+
+    Task ScheduleChanged(ScheduleView schedule);
 }

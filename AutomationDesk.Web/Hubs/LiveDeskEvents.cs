@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Triggers;
 using Microsoft.AspNetCore.SignalR;
 
 namespace AutomationDesk.Web.Hubs;
@@ -18,6 +19,7 @@ public sealed class LiveDeskEvents(IHubContext<DeskHub, IDeskClient> hub) : IDes
     public event Action<ExecutionSummary>? ExecutionChanged;
     public event Action<StepRunView>? StepChanged;
     public event Action<NotificationView>? NotificationCreated;
+    public event Action<ScheduleView>? ScheduleChanged;
 
     public async Task ExecutionChangedAsync(ExecutionSummary execution, CancellationToken ct)
     {
@@ -50,5 +52,11 @@ public sealed class LiveDeskEvents(IHubContext<DeskHub, IDeskClient> hub) : IDes
     {
         NotificationCreated?.Invoke(notification);
         await hub.Clients.Group(DeskHub.Topics.Notifications).NotificationCreated(notification);
+    }
+
+    public async Task ScheduleChangedAsync(ScheduleView schedule, CancellationToken ct)
+    {
+        ScheduleChanged?.Invoke(schedule);
+        await hub.Clients.Group(DeskHub.Topics.Schedules).ScheduleChanged(schedule);
     }
 }
