@@ -47,8 +47,18 @@ public sealed partial class WebhookJourney(BrowserDesk desk) : IClassFixture<Bro
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Webhook events", Exact = true }).ClickAsync();
         var eventRow = page.GetByTestId("webhook-event-row").Filter(new() { HasText = Name });
         await Assertions.Expect(eventRow).ToHaveAttributeAsync("data-status", "accepted", Live);
+        await ScreenshotAsync(page, "webhook-events.png");
         await eventRow.GetByTestId("open-event").ClickAsync();
         await Assertions.Expect(page.GetByTestId("event-body")).ToContainTextAsync("\"name\": \"Ada\"", new() { Timeout = 15_000 });
+    }
+
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
+        }
     }
 
     [GeneratedRegex("/workflows/[0-9a-f-]{36}$")]

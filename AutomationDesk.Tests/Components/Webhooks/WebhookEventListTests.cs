@@ -72,13 +72,30 @@ public sealed class WebhookEventListTests : RolePageTest
     public async Task A_request_stored_while_the_page_is_open_appears_without_a_reload()
     {
         SignInAs(DeskRoles.Viewer);
-        var (workflowId, token) = await SaveWebhookWorkflowAsync("Live hook");
+        var (workflowId, _) = await SaveWebhookWorkflowAsync("Live hook");
         var page = Render<WebhookEventList>();
         page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=empty-state]")), Patience);
 
-        var outcome = await PostWebhookAsync(workflowId, token, """{"name":"Live"}""");
+        // A refused request starts no run, so only the webhook feed can bring it to the page.
+        var outcome = await PostWebhookAsync(workflowId, "wrong-token", """{"name":"Live"}""");
 
         page.WaitForAssertion(() => Assert.Equal(outcome.EventId.ToString(), Assert.Single(Rows(page, "webhook-event-row")).GetAttribute("data-event-id")), Patience);
+        Assert.Equal("refused", Rows(page, "webhook-event-row")[0].GetAttribute("data-status"));
+    }
+
+    [Fact]
+    public async Task The_editor_s_link_opens_the_list_filtered_to_its_workflow()
+    {
+        SignInAs(DeskRoles.Viewer);
+        var (shown, shownToken) = await SaveWebhookWorkflowAsync("Linked hook");
+        var (other, otherToken) = await SaveWebhookWorkflowAsync("Other hook");
+        var expected = await PostWebhookAsync(shown, shownToken, """{"name":"Shown"}""");
+        await PostWebhookAsync(other, otherToken, """{"name":"Hidden"}""");
+        Services.GetRequiredService<NavigationManager>().NavigateTo($"webhook-events?workflowId={shown}");
+
+        var page = Render<WebhookEventList>();
+
+        page.WaitForAssertion(() => Assert.Equal(expected.EventId.ToString(), Assert.Single(Rows(page, "webhook-event-row")).GetAttribute("data-event-id")), Patience);
     }
 
     [Fact]
