@@ -31,6 +31,7 @@ public sealed partial class WebhookJourney(BrowserDesk desk) : IClassFixture<Bro
         await Assertions.Expect(urlElement).ToContainTextAsync("/api/webhooks/", new() { Timeout = 15_000 });
         var url = new Uri((await urlElement.TextContentAsync())!.Trim());
         Assert.Equal(desk.Address.Authority, url.Authority);
+        await ScreenshotAsync(page, "webhook-editor.png");
 
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Executions", Exact = true }).ClickAsync();
         await page.GetByTestId("executions-table").WaitForAsync(new() { Timeout = 15_000 });
@@ -50,6 +51,7 @@ public sealed partial class WebhookJourney(BrowserDesk desk) : IClassFixture<Bro
         await ScreenshotAsync(page, "webhook-events.png");
         await eventRow.GetByTestId("open-event").ClickAsync();
         await Assertions.Expect(page.GetByTestId("event-body")).ToContainTextAsync("\"name\": \"Ada\"", new() { Timeout = 15_000 });
+        await ScreenshotAsync(page, "webhook-event.png");
     }
 
     private static async Task ScreenshotAsync(IPage page, string name)
