@@ -32,6 +32,26 @@ public sealed class WebhookEventsApiTests(DeskApp desk)
     }
 
     [Fact]
+    public async Task Search_finds_events_by_text_in_their_body_or_reason()
+    {
+        var hook = await Webhooks.CreateAsync(desk, Webhooks.Echo());
+        using (var accepted = await Webhooks.PostAsync(desk, hook.Path, """{"customer":"zebra-17"}"""))
+        {
+            await accepted.AcceptedAsync();
+        }
+        using (var refused = await Webhooks.PostAsync(desk, $"/api/webhooks/{hook.WorkflowId}/wrong", """{"customer":"other"}"""))
+        {
+            await refused.ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        var byBody = await desk.Viewer.GetPageAsync($"/api/v1/webhook-events?workflowId={hook.WorkflowId}&q=zebra-17");
+        var byReason = await desk.Viewer.GetPageAsync($"/api/v1/webhook-events?workflowId={hook.WorkflowId}&q=webhook%20token");
+
+        Assert.Equal(202, (int)Assert.Single(byBody)!["statusCode"]!);
+        Assert.Equal(401, (int)Assert.Single(byReason)!["statusCode"]!);
+    }
+
+    [Fact]
     public async Task An_event_shows_the_request_as_it_came_without_credentials()
     {
         var hook = await Webhooks.CreateAsync(desk, Webhooks.Echo());

@@ -66,6 +66,29 @@ public abstract class DeskPageTest : BunitContext, IAsyncLifetime
         }
     }
 
+    /// <summary>Saves a webhook workflow whose one transform step reads <c>trigger.body.name</c>; returns its id and token.</summary>
+    protected async Task<(Guid Id, string Token)> SaveWebhookWorkflowAsync(string name)
+    {
+        var definition = AutomationDesk.Tests.Support.Definitions.Workflow(name, AutomationDesk.Tests.Support.Definitions.Transform("greet", "Hello ${trigger.body.name}"));
+        definition["trigger"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "webhook" };
+        var saved = await Services.GetRequiredService<global::AutomationDesk.Core.Workflows.WorkflowStore>()
+            .CreateAsync(definition.ToJsonString(), global::AutomationDesk.Core.Auditing.Actor.System, CancellationToken.None);
+        var id = saved["id"]!.GetValue<Guid>();
+        await using var db = NewDb();
+        return (id, db.Workflows.Single(w => w.Id == id).WebhookToken!);
+    }
+
+    /// <summary>Posts a request to a workflow's webhook receiver, as the public endpoint does.</summary>
+    protected Task<global::AutomationDesk.Core.Triggers.WebhookOutcome> PostWebhookAsync(
+        Guid workflowId, string token, string body, string contentType = "application/json", IReadOnlyDictionary<string, string>? headers = null, long? bodyBytes = null)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        var request = new global::AutomationDesk.Core.Triggers.WebhookRequest(
+            "POST", contentType, headers ?? new Dictionary<string, string>(), new Dictionary<string, IReadOnlyList<string>> { ["source"] = ["test"] }, bytes);
+        return Services.GetRequiredService<global::AutomationDesk.Core.Triggers.WorkflowWebhookReceiver>()
+            .ReceiveAsync(workflowId, token, request, bodyBytes ?? bytes.Length, CancellationToken.None);
+    }
+
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 
     // MudBlazor's services are only async-disposable, so the context is disposed here and xunit's Dispose finds it done.

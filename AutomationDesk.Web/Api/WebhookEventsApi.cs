@@ -32,9 +32,12 @@ public static class WebhookEventsApi
         return group;
     }
 
-    /// <summary>Webhook events, newest first, filtered by inbox source, workflow and status (the list page uses it too).</summary>
+    /// <summary>
+    /// Webhook events, newest first, filtered by inbox source, workflow and status, and by text found in the reason,
+    /// source, event type, idempotency key or body (the list page uses it too).
+    /// </summary>
     public static async Task<Paged<WebhookEventSummary>> ListAsync(
-        DeskDbContext db, string? source, Guid? workflowId, string? status, PageQuery paging, CancellationToken ct)
+        DeskDbContext db, string? source, Guid? workflowId, string? status, string? search, PageQuery paging, CancellationToken ct)
     {
         var query = db.WebhookEvents.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(source))
@@ -53,28 +56,39 @@ public static class WebhookEventsApi
             }
             query = query.Where(e => e.Status == status);
         }
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = Like.Contains(search);
+            query = query.Where(e => EF.Functions.Like(e.Reason ?? "", pattern, Like.Escape) || EF.Functions.Like(e.InboxSource ?? "", pattern, Like.Escape)
+                || EF.Functions.Like(e.EventType ?? "", pattern, Like.Escape) || EF.Functions.Like(e.IdempotencyKey ?? "", pattern, Like.Escape)
+                || EF.Functions.Like(e.Body ?? "", pattern, Like.Escape));
+        }
         return await query.OrderByDescending(e => e.ReceivedAt).ThenByDescending(e => e.Id)
             .Select(e => new WebhookEventSummary(e.Id, e.ReceivedAt, e.WorkflowId, e.InboxSource, e.EventType, e.Method, e.StatusCode, e.Status,
                 e.Reason, e.BodyBytes, e.Body != null, e.IdempotencyKey, e.ExecutionIds))
             .ToPageAsync(paging, ct);
     }
 
+    /// <summary>One event as it came, or null (the event page uses it too).</summary>
+    public static async Task<WebhookEventDetail?> FindAsync(DeskDbContext db, Guid id, CancellationToken ct) =>
+        await db.WebhookEvents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct) is { } e
+            ? new WebhookEventDetail(e.Id, e.ReceivedAt, e.WorkflowId, e.InboxSource, e.EventType, e.Method, e.ContentType,
+                JsonNode.Parse(e.HeadersJson), JsonNode.Parse(e.QueryJson), e.Body, e.BodyBytes, e.StatusCode, e.Status, e.Reason, e.IdempotencyKey,
+                e.ExecutionIds)
+            : null;
+
     static async Task<Ok<Paged<WebhookEventSummary>>> List(
-        string? source, Guid? workflowId, string? status, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+        string? source, Guid? workflowId, string? status, string? q, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory,
+        CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return TypedResults.Ok(await ListAsync(db, source, workflowId, status, paging, ct));
+        return TypedResults.Ok(await ListAsync(db, source, workflowId, status, q, paging, ct));
     }
 
     static async Task<Results<Ok<WebhookEventDetail>, ProblemHttpResult>> Get(Guid id, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var e = await db.WebhookEvents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
-        return e is null
-            ? Problems.NotFound("webhook event", id)
-            : TypedResults.Ok(new WebhookEventDetail(e.Id, e.ReceivedAt, e.WorkflowId, e.InboxSource, e.EventType, e.Method, e.ContentType,
-                JsonNode.Parse(e.HeadersJson), JsonNode.Parse(e.QueryJson), e.Body, e.BodyBytes, e.StatusCode, e.Status, e.Reason, e.IdempotencyKey,
-                e.ExecutionIds));
+        return await FindAsync(db, id, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("webhook event", id);
     }
 
     static async Task<Accepted<WebhookReplayResult>> Replay(Guid id, WebhookReplay replay, ClaimsPrincipal user, CancellationToken ct) =>

@@ -16,6 +16,9 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
 
     public JsonObject Root { get; private set; } = NewDefinition();
 
+    /// <summary>The stored workflow this draft edits; null for a new one.</summary>
+    public Guid? WorkflowId { get; set; }
+
     /// <summary>Field path (<c>steps[1].config.url</c>) → what is wrong there.</summary>
     public IReadOnlyDictionary<string, string[]> Errors { get; private set; } = new Dictionary<string, string[]>();
 

@@ -63,6 +63,7 @@ public sealed partial class WorkflowEditor : IDisposable
             return;
         }
         _loadedId = Id;
+        _draft.WorkflowId = Id;
         _notFound = false;
         if (Id is { } id)
         {
