@@ -26,6 +26,12 @@ public sealed class ExecutionLauncher(
 {
     public const string TestTriggerKind = "test";
 
+    /// <summary>
+    /// The due time of a held run: no worker claims it (a claim needs a due time that has come), so neither a stray
+    /// job nor recovery after a restart can start it before its release clears the mark.
+    /// </summary>
+    public static readonly DateTimeOffset HeldUntilReleased = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public Task<ExecutionSummary> StartAsync(Guid workflowId, RunRequest request, Actor actor, CancellationToken ct) =>
         StartAsync(workflowId, request, actor, null, ct);
 
@@ -114,6 +120,7 @@ public sealed class ExecutionLauncher(
             ParentExecutionId = request.ParentExecutionId,
             DraftDefinitionJson = draftJson,
             Attempt = attempt,
+            DueAt = request.Held ? HeldUntilReleased : null,
             Steps = compiled.Definition.Steps.Select((step, position) =>
             {
                 var row = new StepRun

@@ -22,6 +22,11 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
         var count = 0;
         foreach (var run in open)
         {
+            if (run.Status == ExecutionStatus.Queued && run.DueAt == ExecutionLauncher.HeldUntilReleased)
+            {
+                // Held behind another run of its schedule: its release dispatches it, not recovery.
+                continue;
+            }
             if (run.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying && run.DueAt is { } due && due > now)
             {
                 await dispatcher.DispatchAtAsync(run.Id, due, ct);

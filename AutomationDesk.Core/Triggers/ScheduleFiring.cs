@@ -92,7 +92,10 @@ public sealed class ScheduleFiring(
         {
             return false;
         }
-        await dispatcher.DispatchAsync(open[0].Id, ct);
+        var next = open[0].Id;
+        await db.Executions.Where(e => e.Id == next && e.DueAt == ExecutionLauncher.HeldUntilReleased)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.DueAt, (DateTimeOffset?)null), ct);
+        await dispatcher.DispatchAsync(next, ct);
         return true;
     }
 

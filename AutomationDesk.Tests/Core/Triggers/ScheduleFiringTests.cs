@@ -109,6 +109,10 @@ public sealed class ScheduleFiringTests : IAsyncLifetime
         Assert.Equal(FireOutcome.Held, second.Outcome);
         Assert.DoesNotContain(_desk.Dispatcher.History, d => d.ExecutionId == second.ExecutionId);
         Assert.Equal(ExecutionStatus.Queued, (await _desk.ExecutionAsync(second.ExecutionId!.Value)).Status);
+        // Not after a restart either: recovery leaves it alone, and a stray job could not claim it.
+        await _desk.Get<ExecutionRecovery>().RecoverAsync(CancellationToken.None);
+        Assert.DoesNotContain(_desk.Dispatcher.History, d => d.ExecutionId == second.ExecutionId);
+        Assert.False(await _desk.Get<WorkflowRunner>().RunAsync(second.ExecutionId!.Value, CancellationToken.None));
 
         await _desk.RunDueWorkAsync();
         Assert.Equal(ExecutionStatus.Succeeded, (await _desk.ExecutionAsync(first.ExecutionId!.Value)).Status);
