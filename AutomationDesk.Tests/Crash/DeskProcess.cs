@@ -145,7 +145,10 @@ public sealed class DeskProcess : IAsyncDisposable
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(5) };
         await Poll.UntilAsync(async () =>
         {
-            Assert.False(_process.HasExited, $"The desk exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
+            if (_process.HasExited)
+            {
+                Assert.Fail($"The desk exited with code {_process.ExitCode} while starting:{Environment.NewLine}{Output}");
+            }
             try
             {
                 using var response = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
