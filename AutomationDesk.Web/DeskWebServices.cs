@@ -27,6 +27,7 @@ public static class DeskWebServices
         services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
         services.AddSingleton<ExecutionWaiter>();
         services.AddTransient<ExecutionJob>();
+        services.AddSingleton<ShutdownGrace>();
 
         // Notifications, collections, audit and admin pages.
         services.AddSingleton<NotificationInbox>();
@@ -113,12 +114,12 @@ public static class DeskWebServices
             // No task scheduler: an async job runs on its worker thread with Hangfire's pump, so a run's awaits
             // continue there instead of hopping to the thread pool while the worker blocks (and spins) waiting for it.
             options.TaskScheduler = null;
-            // Graceful shutdown: workers stop taking jobs at once, running jobs keep going for the grace period, then
-            // their token is cancelled and the runner releases their leases for the next start to pick up.
+            // Graceful shutdown: workers stop taking jobs at once; running jobs keep going for the grace period, then
+            // ShutdownGrace cancels them and the runner releases their leases for the next start to pick up.
             options.StopTimeout = shutdownGrace;
-            options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(5);
+            options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(10);
         });
-        services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(10));
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(15));
         // Culture capture and the dashboard's statistics counters are two storage writes and two filters on every
         // job; the desk has its own history and runs culture-invariant, so it does without them.
         GlobalJobFilters.Filters.Remove<CaptureCultureAttribute>();
