@@ -115,8 +115,9 @@ public static class DeskWebServices
             // continue there instead of hopping to the thread pool while the worker blocks (and spins) waiting for it.
             options.TaskScheduler = null;
             // Graceful shutdown: workers stop taking jobs at once; running jobs keep going for the grace period, then
-            // ShutdownGrace cancels them and the runner releases their leases for the next start to pick up.
-            options.StopTimeout = shutdownGrace;
+            // ShutdownGrace cancels them and the runner releases their leases for the next start to pick up. Hangfire's
+            // own stop comes later: when it ends a job first, the job's awaits are not run any more and the lease stays.
+            options.StopTimeout = shutdownGrace + TimeSpan.FromSeconds(5);
             options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(10);
         });
         services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(15));
