@@ -34,6 +34,7 @@ public static class DeskWebServices
         services.AddHostedService(sp => sp.GetRequiredService<HeldRunRelease>());
         services.AddTransient<ScheduleFireJob>();
         services.AddTransient<ScheduleWatchJob>();
+        services.AddSingleton<ShutdownGrace>();
 
         // Notifications, collections, audit and admin pages.
         services.AddSingleton<NotificationInbox>();
@@ -102,6 +103,7 @@ public static class DeskWebServices
 
     private static void AddJobs(IServiceCollection services, IConfiguration configuration)
     {
+        var shutdownGrace = configuration.GetValue("Engine:ShutdownGrace", new EngineOptions().ShutdownGrace);
         // Storage and activator belong to this host, not to Hangfire's process-wide defaults: a second host in the same
         // process (tests, the benchmark) must never run this host's jobs with its own services.
         services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
@@ -121,7 +123,13 @@ public static class DeskWebServices
             // No task scheduler: an async job runs on its worker thread with Hangfire's pump, so a run's awaits
             // continue there instead of hopping to the thread pool while the worker blocks (and spins) waiting for it.
             options.TaskScheduler = null;
+            // Graceful shutdown: workers stop taking jobs at once; running jobs keep going for the grace period, then
+            // ShutdownGrace cancels them and the runner releases their leases for the next start to pick up. Hangfire's
+            // own stop comes later: when it ends a job first, the job's awaits are not run any more and the lease stays.
+            options.StopTimeout = shutdownGrace + TimeSpan.FromSeconds(5);
+            options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(10);
         });
+        services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(15));
         // Culture capture and the dashboard's statistics counters are two storage writes and two filters on every
         // job; the desk has its own history and runs culture-invariant, so it does without them.
         GlobalJobFilters.Filters.Remove<CaptureCultureAttribute>();

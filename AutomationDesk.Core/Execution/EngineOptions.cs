@@ -20,4 +20,11 @@ public sealed class EngineOptions
     /// <summary>How many steps of one run may run at once, unless <c>settings.maxConcurrency</c> says otherwise.</summary>
     [Range(1, 64)]
     public int MaxParallelSteps { get; set; } = 8;
+
+    /// <summary>
+    /// On shutdown (SIGTERM), how long running steps may go on to finish. The desk takes no new work meanwhile; what is
+    /// still running after this is cancelled, its lease released, and recovery runs it again at the next start.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -12,6 +12,7 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
 {
     public async Task<int> RecoverAsync(CancellationToken ct)
     {
+        var started = time.GetTimestamp();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var open = await db.Executions.AsNoTracking()
@@ -42,13 +43,13 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
             }
             count++;
         }
-        Log.Recovered(logger, count);
+        Log.Recovered(logger, count, (long)time.GetElapsedTime(started).TotalMilliseconds);
         return count;
     }
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Information, Message = "Recovery handed {Count} open executions back to the dispatcher")]
-        public static partial void Recovered(ILogger logger, int count);
+        [LoggerMessage(Level = LogLevel.Information, Message = "Recovery handed {Count} open executions back to the dispatcher in {ElapsedMs} ms")]
+        public static partial void Recovered(ILogger logger, int count, long elapsedMs);
     }
 }

@@ -5,7 +5,11 @@ namespace AutomationDesk.Web.Jobs;
 
 /// <summary>Runs one execution. Carries only the id; the lease makes a repeat of the job harmless.</summary>
 [AutomaticRetry(Attempts = 3)]
-public sealed class ExecutionJob(WorkflowRunner runner)
+public sealed class ExecutionJob(WorkflowRunner runner, ShutdownGrace shutdown)
 {
-    public Task ExecuteAsync(Guid executionId, CancellationToken ct) => runner.RunAsync(executionId, ct);
+    public async Task ExecuteAsync(Guid executionId, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Ended);
+        await runner.RunAsync(executionId, stop.Token);
+    }
 }

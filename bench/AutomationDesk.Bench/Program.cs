@@ -7,6 +7,23 @@ var quick = args.Contains("--quick");
 // `--workers N` overrides the desk's Hangfire worker count (Jobs:WorkerCount), to compare settings.
 var workers = args.SkipWhile(a => a != "--workers").Skip(1).FirstOrDefault();
 var settings = workers is null ? null : new Dictionary<string, string?> { ["Jobs:WorkerCount"] = workers };
+if (args.Contains("--crash"))
+{
+    // (6) on its own: a real SIGKILL of a child desk with runs in flight, and the restart.
+    var crash = await CrashFigure.MeasureAsync(quick ? 200 : 1000);
+    var crashTable = new ResultTable();
+    crashTable.Add("6", $"restart after SIGKILL with {N(crash.Runs)} runs in flight: start -> answering (recovery done)", $"{N(crash.ReadyMs)} ms", "-", null,
+        $"recovery handed back {N(crash.Recovered)} runs in {N(crash.RecoverMs)} ms");
+    crashTable.Add("6", $"  start -> the {N(crash.Runs - crash.InStepAtKill)} queued runs Succeeded", $"{N(crash.QueuedFinishedMs)} ms", "< 2,000 ms", crash.QueuedFinishedMs < 2000,
+        "their Hangfire jobs died with the process; the database had them Queued");
+    crashTable.Add("6", $"  start -> all {N(crash.Runs)} Succeeded", $"{N(crash.AllFinishedMs)} ms", "-", null,
+        $"{N(crash.InStepAtKill)} were mid-step at the kill and wait out the dead desk's lease (Engine:LeaseDuration 5 s)");
+    Console.WriteLine();
+    Console.Write(crashTable);
+    Console.WriteLine($"runs not Succeeded: {crash.NotSucceeded}");
+    return crash.NotSucceeded == 0 && crash.Recovered == crash.Runs ? 0 : 1;
+}
+
 var clock = Stopwatch.StartNew();
 var loadAtStart = LoadAverage();
 Console.WriteLine($"AutomationDesk bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, Hangfire workers {workers ?? "as configured"}, load average {loadAtStart}");
