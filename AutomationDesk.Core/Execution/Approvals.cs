@@ -113,7 +113,7 @@ public sealed class Approvals(IDbContextFactory<DeskDbContext> dbFactory, IExecu
         }
     }
 
-    private static bool MayDecide(ApproverList? approvers, Decider decider)
+    public static bool MayDecide(ApproverList? approvers, Decider decider)
     {
         if (approvers is null || (approvers.Roles.Count == 0 && approvers.Users.Count == 0))
         {

@@ -2,6 +2,8 @@ using System.Security.Claims;
 using AutomationDesk.Core;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Steps;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +23,9 @@ public static class ExecutionsApi
         group.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(DeskPolicies.Write);
         group.MapGet("/{id:guid}/retry-plan", RetryPlan);
         group.MapPost("/{id:guid}/retry", Retry).RequireAuthorization(DeskPolicies.Write);
+        group.MapPost("/{id:guid}/pause", Pause).RequireAuthorization(DeskPolicies.Write);
+        // Any reader may reach resume: an approval can name Viewers as approvers; Core refuses whoever may not decide.
+        group.MapPost("/{id:guid}/resume", Resume);
         return group;
     }
 
@@ -34,6 +39,46 @@ public static class ExecutionsApi
         var child = await retries.RetryAsync(id, ParseFrom(from), user.ToActor(), ct);
         return TypedResults.Accepted($"/api/v1/executions/{child.Id}", child);
     }
+
+    /// <summary>Pauses a run: at once when it is not on a worker, else at its next step boundary (<c>pausing: true</c>).</summary>
+    static async Task<Accepted<PauseOutcome>> Pause(Guid id, RunPause pauses, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var outcome = await pauses.PauseAsync(id, user.ToActor(), ct);
+        return TypedResults.Accepted($"/api/v1/executions/{id}", outcome);
+    }
+
+    /// <summary>The body of a resume: a decision is required when the run is paused at an approval step.</summary>
+    public sealed record ResumeRequest(string? Decision, string? Comment);
+
+    /// <summary>Resumes a paused run; a run paused at an approval step is approved or rejected with <c>{ decision, comment }</c>.</summary>
+    static async Task<Accepted<ExecutionSummary>> Resume(
+        Guid id, HttpRequest request, RunPause pauses, Approvals approvals, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0
+            ? await request.ReadFromJsonAsync<ResumeRequest>(ct)
+            : null;
+        ExecutionSummary resumed;
+        if (body?.Decision is { } decision)
+        {
+            resumed = await approvals.DecideAsync(id, ParseDecision(decision), body.Comment, user.ToDecider(), ct);
+        }
+        else
+        {
+            if (!user.IsInRole(DeskRoles.Editor) && !user.IsInRole(DeskRoles.Admin))
+            {
+                throw new DeskProblemException(ProblemKind.Forbidden, "Not allowed", "Only Editors and Admins resume a paused run.");
+            }
+            resumed = await pauses.ResumeAsync(id, user.ToActor(), ct);
+        }
+        return TypedResults.Accepted($"/api/v1/executions/{id}", resumed);
+    }
+
+    public static ApprovalDecision ParseDecision(string decision) => decision.ToLowerInvariant() switch
+    {
+        "approve" => ApprovalDecision.Approve,
+        "reject" => ApprovalDecision.Reject,
+        _ => throw DeskProblemException.InvalidField("decision", $"'{decision}' is not a decision: use approve or reject."),
+    };
 
     public static RetryFrom ParseFrom(string? from) => from?.ToLowerInvariant() switch
     {
