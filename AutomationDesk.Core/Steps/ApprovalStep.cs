@@ -42,7 +42,7 @@ public sealed record ApproverList
 
 public sealed record ApprovalConfig : IValidatableConfig
 {
-    /// <summary>What the person is asked, e.g. "Refund {{ trigger.amount }} to {{ trigger.customer }}?".</summary>
+    /// <summary>What the person is asked, e.g. "Refund ${trigger.amount} to ${trigger.customer}?".</summary>
     public required string Message { get; init; }
 
     public ApproverList? Approvers { get; init; }
