@@ -93,12 +93,14 @@ public sealed class ApprovalsApiTests(DeskApp desk)
         using var unknownDecision = await desk.Editor.PostAsJsonAsync($"/api/v1/executions/{id}/resume", new { decision = "maybe" });
         using var pausePaused = await desk.Editor.PostAsync($"/api/v1/executions/{id}/pause", null);
         using var missing = await desk.Editor.PostAsync($"/api/v1/executions/{Guid.NewGuid()}/pause", null);
+        using var malformed = await desk.Editor.PostTextAsync($"/api/v1/executions/{id}/resume", "{ decision: ");
 
         await withoutDecision.ProblemAsync(HttpStatusCode.BadRequest, "decision");
         await unknownDecision.ProblemAsync(HttpStatusCode.BadRequest, "decision");
         var conflict = await pausePaused.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("Paused", (string)conflict["detail"]!, StringComparison.Ordinal);
         await missing.ProblemAsync(HttpStatusCode.NotFound);
+        await malformed.ProblemAsync(HttpStatusCode.BadRequest);
 
         using var approved = await desk.Editor.PostAsJsonAsync($"/api/v1/executions/{id}/resume", new { decision = "approve" });
         await approved.JsonAsync(HttpStatusCode.Accepted);

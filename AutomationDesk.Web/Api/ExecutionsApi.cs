@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using AutomationDesk.Core;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
@@ -47,20 +48,16 @@ public static class ExecutionsApi
         return TypedResults.Accepted($"/api/v1/executions/{id}", outcome);
     }
 
-    /// <summary>The body of a resume: a decision is required when the run is paused at an approval step.</summary>
-    public sealed record ResumeRequest(string? Decision, string? Comment);
-
     /// <summary>Resumes a paused run; a run paused at an approval step is approved or rejected with <c>{ decision, comment }</c>.</summary>
     static async Task<Accepted<ExecutionSummary>> Resume(
         Guid id, HttpRequest request, RunPause pauses, Approvals approvals, ClaimsPrincipal user, CancellationToken ct)
     {
-        var body = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0
-            ? await request.ReadFromJsonAsync<ResumeRequest>(ct)
-            : null;
+        var body = await RequestBody.ReadObjectAsync(request, ct);
         ExecutionSummary resumed;
-        if (body?.Decision is { } decision)
+        if (body["decision"] is { } decision)
         {
-            resumed = await approvals.DecideAsync(id, ParseDecision(decision), body.Comment, user.ToDecider(), ct);
+            var comment = body["comment"] is JsonValue text && text.TryGetValue<string>(out var said) ? said : null;
+            resumed = await approvals.DecideAsync(id, ParseDecision(decision.ToString()), comment, user.ToDecider(), ct);
         }
         else
         {
