@@ -52,6 +52,8 @@ public static class DeskCoreServices
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<RunCancellation>();
+        services.AddSingleton<RunPause>();
+        services.AddSingleton<Approvals>();
         services.AddSingleton<RunRetry>();
         services.AddSingleton<HostCircuitBreakers>();
         services.AddSingleton<LongRunningWatch>();

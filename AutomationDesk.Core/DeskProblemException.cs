@@ -1,6 +1,6 @@
 namespace AutomationDesk.Core;
 
-public enum ProblemKind { NotFound, Conflict, Invalid }
+public enum ProblemKind { NotFound, Conflict, Invalid, Forbidden }
 
 /// <summary>A refusal a caller can act on. Web turns it into a problem-details answer with the matching status.</summary>
 public sealed class DeskProblemException(ProblemKind kind, string title, string detail, IReadOnlyDictionary<string, string[]>? errors = null)

@@ -27,6 +27,7 @@ public sealed partial class WorkflowRunner(
     IDeskEvents events,
     NotificationService notifications,
     RunCancellation cancellations,
+    RunPause pauses,
     Triggers.EventTriggers eventTriggers,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -37,6 +38,7 @@ public sealed partial class WorkflowRunner(
     private readonly IExecutionDispatcher _dispatcher = dispatcher;
     private readonly IDeskEvents _events = events;
     private readonly NotificationService _notifications = notifications;
+    private readonly RunPause _pauses = pauses;
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
 
@@ -109,7 +111,7 @@ public sealed partial class WorkflowRunner(
         var claimed = await db.Executions
             .Where(e => e.Id == id
                 && (e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting
-                    || e.Status == ExecutionStatus.Retrying)
+                    || e.Status == ExecutionStatus.Retrying || (e.Status == ExecutionStatus.Paused && e.DueAt != null))
                 && (e.LeaseExpiresAt == null || e.LeaseExpiresAt < now)
                 && (e.DueAt == null || e.DueAt <= now))
             .ExecuteUpdateAsync(set => set
@@ -125,7 +127,7 @@ public sealed partial class WorkflowRunner(
     private async Task RescheduleIfEarlyAsync(DeskDbContext db, Guid id, CancellationToken ct)
     {
         var row = await db.Executions.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.Status, e.DueAt }).SingleOrDefaultAsync(ct);
-        if (row is { Status: ExecutionStatus.Waiting or ExecutionStatus.Retrying, DueAt: { } due } && due > _time.GetUtcNow())
+        if (row is { Status: ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused, DueAt: { } due } && due > _time.GetUtcNow())
         {
             await _dispatcher.DispatchAtAsync(id, due, ct);
         }
@@ -189,6 +191,16 @@ public sealed partial class WorkflowRunner(
                 {
                     ct.ThrowIfCancellationRequested();
                     var toStart = _failed is null ? Settle() : [];
+                    if (toStart.Count > 0 && runner._pauses.IsRequested(execution.Id))
+                    {
+                        // Paused by hand: nothing new starts; once the running steps end, the run stops here.
+                        toStart = [];
+                        if (_running.Count == 0)
+                        {
+                            await PauseAsync(ct);
+                            return;
+                        }
+                    }
                     if (_failed is not null && _running.Count > 0)
                     {
                         await StopOtherStepsAsync(stepsCancel);
@@ -256,6 +268,7 @@ public sealed partial class WorkflowRunner(
             }
             finally
             {
+                runner._pauses.Forget(execution.Id);
                 await renewDelay.CancelAsync();
             }
         }
@@ -288,12 +301,21 @@ public sealed partial class WorkflowRunner(
             var now = _time.GetUtcNow();
             foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Waiting && s.ResumeAt <= now))
             {
+                if (row.Type == ApprovalStep.TypeName)
+                {
+                    SettleApproval(row, now);
+                    continue;
+                }
                 row.Status = StepStatus.Succeeded;
                 row.FinishedAt = now;
                 row.DurationMs = Duration(row.StartedAt, now);
                 row.ResumeAt = null;
                 _changedSteps.Add(row);
                 AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' finished waiting");
+            }
+            if (_failed is not null)
+            {
+                return [];
             }
             foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Retrying && s.ResumeAt <= now))
             {
@@ -354,6 +376,38 @@ public sealed partial class WorkflowRunner(
             return toStart;
         }
 
+        /// <summary>Ends an approval step with its decision, or with its default decision when its time ran out.</summary>
+        private void SettleApproval(StepRun row, DateTimeOffset now)
+        {
+            var (decision, output) = Approvals.Settle(row, now);
+            row.ResumeAt = null;
+            row.OutputJson = output.ToJsonString();
+            var by = output["by"]?.GetValue<string>();
+            var comment = output["comment"]?.GetValue<string>();
+            if (decision == ApprovalDecision.Reject)
+            {
+                Fail(row, string.IsNullOrWhiteSpace(comment) ? $"Rejected by {by}." : $"Rejected by {by}: {comment}", null);
+                return;
+            }
+            row.Status = StepStatus.Succeeded;
+            row.FinishedAt = now;
+            row.DurationMs = Duration(row.StartedAt, now);
+            _changedSteps.Add(row);
+            AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' approved by {by}");
+        }
+
+        /// <summary>Leaves the run <c>Paused</c> between steps, as a person asked: checkpoint written, lease released, no timer.</summary>
+        private async Task PauseAsync(CancellationToken ct)
+        {
+            execution.Status = ExecutionStatus.Paused;
+            execution.DueAt = null;
+            execution.LeaseOwner = null;
+            execution.LeaseExpiresAt = null;
+            execution.Progress = Progress();
+            AddLog(LogLevelName.Information, LogDomain.System, null, "Run paused");
+            await CheckpointAsync(ct);
+        }
+
         private bool HasSideEffects(StepRun row) => runner._registry.Find(row.Type)?.HasSideEffects ?? true;
 
         /// <summary>Done for the purpose of its dependants: finished, or failed with <c>onError: continue</c>.</summary>
@@ -399,8 +453,8 @@ public sealed partial class WorkflowRunner(
             try
             {
                 var result = await descriptor.ExecuteAsync(config, context, attempt.Token);
-                return result.WaitUntil is { } until
-                    ? new StepOutcome(StepStatus.Waiting, result.Output, until, null, null, context.DrainLogs())
+                return result.WaitUntil is not null || result.AwaitsDecision
+                    ? new StepOutcome(StepStatus.Waiting, result.Output, result.WaitUntil, null, null, context.DrainLogs())
                     : new StepOutcome(StepStatus.Succeeded, result.Output, null, null, null, context.DrainLogs());
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -443,8 +497,9 @@ public sealed partial class WorkflowRunner(
                 case StepStatus.Waiting:
                     row.Status = StepStatus.Waiting;
                     row.ResumeAt = outcome.WaitUntil;
-                    AddLog(LogLevelName.Information, LogDomain.Step, row.StepId,
-                        $"Step '{row.StepId}' waits until {outcome.WaitUntil!.Value.ToString("O", CultureInfo.InvariantCulture)}");
+                    AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, outcome.WaitUntil is { } until
+                        ? $"Step '{row.StepId}' waits until {until.ToString("O", CultureInfo.InvariantCulture)}"
+                        : $"Step '{row.StepId}' waits for a decision");
                     return;
                 case StepStatus.Failed when outcome.Transient && NextAttemptAt(row, outcome) is { } due:
                     RetryLater(row, outcome, due);
@@ -527,7 +582,8 @@ public sealed partial class WorkflowRunner(
             if (_failed is null && waiting.Count > 0)
             {
                 var retrying = waiting.Any(s => s.Status == StepStatus.Retrying);
-                execution.Status = retrying ? ExecutionStatus.Retrying : ExecutionStatus.Waiting;
+                var deciding = waiting.Any(Approvals.IsUndecided);
+                execution.Status = deciding ? ExecutionStatus.Paused : retrying ? ExecutionStatus.Retrying : ExecutionStatus.Waiting;
                 execution.DueAt = waiting.Min(s => s.ResumeAt);
                 if (Definition.Settings?.Timeout is { } limit && execution.StartedAt + limit < execution.DueAt)
                 {
@@ -535,7 +591,8 @@ public sealed partial class WorkflowRunner(
                     execution.DueAt = execution.StartedAt + limit;
                 }
                 execution.Progress = Progress();
-                AddLog(LogLevelName.Information, LogDomain.System, null, retrying ? "Run waits to retry a step" : "Run is waiting");
+                AddLog(LogLevelName.Information, LogDomain.System, null,
+                    deciding ? "Run is paused for a decision" : retrying ? "Run waits to retry a step" : "Run is waiting");
                 return;
             }
             execution.CurrentStepId = null;
@@ -601,7 +658,7 @@ public sealed partial class WorkflowRunner(
 
         private async Task AfterFinishAsync(CancellationToken ct)
         {
-            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying && execution.DueAt is { } due)
+            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused && execution.DueAt is { } due)
             {
                 await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
             }

@@ -30,6 +30,7 @@ public sealed class DeskExceptionHandler(IProblemDetailsService problems) : IExc
                 {
                     ProblemKind.NotFound => StatusCodes.Status404NotFound,
                     ProblemKind.Conflict => StatusCodes.Status409Conflict,
+                    ProblemKind.Forbidden => StatusCodes.Status403Forbidden,
                     _ => StatusCodes.Status400BadRequest,
                 },
                 Title = e.Title,

@@ -1,7 +1,10 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using AutomationDesk.Core;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Steps;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -21,6 +24,9 @@ public static class ExecutionsApi
         group.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(DeskPolicies.Write);
         group.MapGet("/{id:guid}/retry-plan", RetryPlan);
         group.MapPost("/{id:guid}/retry", Retry).RequireAuthorization(DeskPolicies.Write);
+        group.MapPost("/{id:guid}/pause", Pause).RequireAuthorization(DeskPolicies.Write);
+        // Any reader may reach resume: an approval can name Viewers as approvers; Core refuses whoever may not decide.
+        group.MapPost("/{id:guid}/resume", Resume);
         return group;
     }
 
@@ -34,6 +40,42 @@ public static class ExecutionsApi
         var child = await retries.RetryAsync(id, ParseFrom(from), user.ToActor(), ct);
         return TypedResults.Accepted($"/api/v1/executions/{child.Id}", child);
     }
+
+    /// <summary>Pauses a run: at once when it is not on a worker, else at its next step boundary (<c>pausing: true</c>).</summary>
+    static async Task<Accepted<PauseOutcome>> Pause(Guid id, RunPause pauses, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var outcome = await pauses.PauseAsync(id, user.ToActor(), ct);
+        return TypedResults.Accepted($"/api/v1/executions/{id}", outcome);
+    }
+
+    /// <summary>Resumes a paused run; a run paused at an approval step is approved or rejected with <c>{ decision, comment }</c>.</summary>
+    static async Task<Accepted<ExecutionSummary>> Resume(
+        Guid id, HttpRequest request, RunPause pauses, Approvals approvals, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadObjectAsync(request, ct);
+        ExecutionSummary resumed;
+        if (body["decision"] is { } decision)
+        {
+            var comment = body["comment"] is JsonValue text && text.TryGetValue<string>(out var said) ? said : null;
+            resumed = await approvals.DecideAsync(id, ParseDecision(decision.ToString()), comment, user.ToDecider(), ct);
+        }
+        else
+        {
+            if (!user.IsInRole(DeskRoles.Editor) && !user.IsInRole(DeskRoles.Admin))
+            {
+                throw new DeskProblemException(ProblemKind.Forbidden, "Not allowed", "Only Editors and Admins resume a paused run.");
+            }
+            resumed = await pauses.ResumeAsync(id, user.ToActor(), ct);
+        }
+        return TypedResults.Accepted($"/api/v1/executions/{id}", resumed);
+    }
+
+    public static ApprovalDecision ParseDecision(string decision) => decision.ToLowerInvariant() switch
+    {
+        "approve" => ApprovalDecision.Approve,
+        "reject" => ApprovalDecision.Reject,
+        _ => throw DeskProblemException.InvalidField("decision", $"'{decision}' is not a decision: use approve or reject."),
+    };
 
     public static RetryFrom ParseFrom(string? from) => from?.ToLowerInvariant() switch
     {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Execution;
 
 namespace AutomationDesk.Web.Security;
 
@@ -13,4 +14,8 @@ public static class ActorExtensions
             ? Actor.Key($"{key} ({name})")
             : Actor.User(name);
     }
+
+    /// <summary>The person deciding an approval: who they are for the audit trail, their email and their roles.</summary>
+    public static Decider ToDecider(this ClaimsPrincipal user) =>
+        new(user.ToActor(), user.FindFirstValue(ClaimTypes.Email) ?? user.Identity?.Name, user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList());
 }

@@ -36,6 +36,8 @@ public sealed class StepFormTests : DeskPageTest
     [InlineData("notification.send", "title", "Payment ${trigger.body.id}", "\"Payment ${trigger.body.id}\"")]
     [InlineData("notification.send", "message", "Thanks", "\"Thanks\"")]
     [InlineData("delay", "duration", "00:05:00", "\"00:05:00\"")]
+    [InlineData("approval", "message", "Refund ${trigger.body.amount}?", "\"Refund ${trigger.body.amount}?\"")]
+    [InlineData("approval", "timeout", "1.00:00:00", "\"1.00:00:00\"")]
     public void A_step_form_renders_and_what_is_typed_lands_in_the_definition(string type, string field, string typed, string expectedJson)
     {
         var (draft, cut) = RenderForm(type);
@@ -43,6 +45,20 @@ public sealed class StepFormTests : DeskPageTest
         cut.Find($"div[data-field='steps[0].config.{field}'] textarea, div[data-field='steps[0].config.{field}'] input").Input(typed);
 
         Assert.Equal(expectedJson, draft.Config(0)[field]?.ToJsonString());
+    }
+
+    [Fact]
+    public void Approvers_typed_with_commas_become_lists_and_an_empty_list_is_removed()
+    {
+        var (draft, cut) = RenderForm("approval");
+
+        cut.Find("div[data-field='steps[0].config.approvers.roles'] input").Change("Admin, Editor");
+        cut.Find("div[data-field='steps[0].config.approvers.users'] input").Change("boss@desk.test");
+        Assert.Equal("""{"roles":["Admin","Editor"],"users":["boss@desk.test"]}""", draft.Config(0)["approvers"]?.ToJsonString());
+
+        cut.Find("div[data-field='steps[0].config.approvers.roles'] input").Change("");
+        cut.Find("div[data-field='steps[0].config.approvers.users'] input").Change(" ");
+        Assert.False(draft.Config(0).ContainsKey("approvers"));
     }
 
     [Fact]
