@@ -120,9 +120,6 @@ public static class DeskWebServices
             // 6-field cron's fire within a second of its due time.
             options.SchedulePollingInterval = TimeSpan.FromMilliseconds(500);
             options.ServerName = configuration["Engine:NodeName"];
-            // No task scheduler: an async job runs on its worker thread with Hangfire's pump, so a run's awaits
-            // continue there instead of hopping to the thread pool while the worker blocks (and spins) waiting for it.
-            options.TaskScheduler = null;
             // Graceful shutdown: workers stop taking jobs at once; running jobs keep going for the grace period, then
             // ShutdownGrace cancels them and the runner releases their leases for the next start to pick up. Hangfire's
             // own stop comes later: when it ends a job first, the job's awaits are not run any more and the lease stays.

@@ -35,7 +35,7 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
             else if (run.LeaseExpiresAt is { } leaseEnds && leaseEnds > now)
             {
                 // Held by a live worker (or a crashed one whose lease has not run out yet): try again when it ends.
-                await dispatcher.DispatchAtAsync(run.Id, leaseEnds, ct);
+                await dispatcher.DispatchAtAsync(run.Id, leaseEnds + TimeSpan.FromSeconds(1), ct);
             }
             else
             {

@@ -126,10 +126,18 @@ public sealed partial class WorkflowRunner(
     /// <summary>A waiting run dispatched before its time (after a restart, say) is put back on its timer.</summary>
     private async Task RescheduleIfEarlyAsync(DeskDbContext db, Guid id, CancellationToken ct)
     {
-        var row = await db.Executions.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.Status, e.DueAt }).SingleOrDefaultAsync(ct);
-        if (row is { Status: ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused, DueAt: { } due } && due > _time.GetUtcNow())
+        var row = await db.Executions.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.Status, e.DueAt, e.LeaseExpiresAt }).SingleOrDefaultAsync(ct);
+        var now = _time.GetUtcNow();
+        if (row is { Status: ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused, DueAt: { } due } && due > now)
         {
             await _dispatcher.DispatchAtAsync(id, due, ct);
+        }
+        else if (row is { Status: ExecutionStatus.Running, LeaseExpiresAt: { } leaseEnds } && leaseEnds > now)
+        {
+            // Held by a lease that has not run out: a worker that died (recovery dispatched it for the lease's end, and
+            // the job came a moment early; Hangfire's schedule is in whole seconds) or one that is alive. Look again
+            // just after the lease ends; a live worker will have renewed it or finished by then.
+            await _dispatcher.DispatchAtAsync(id, leaseEnds + TimeSpan.FromSeconds(1), ct);
         }
         else
         {

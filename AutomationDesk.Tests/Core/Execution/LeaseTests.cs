@@ -62,6 +62,22 @@ public sealed class LeaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_runner_that_comes_while_a_lease_holds_looks_again_just_after_it_ends()
+    {
+        var executionId = await QueuedRunAsync();
+        var first = Runner("node-a").RunAsync(executionId, CancellationToken.None);
+        await _called.Task.WaitAsync(Bound);
+
+        Assert.False(await Runner("node-b").RunAsync(executionId, CancellationToken.None));
+        _release.SetResult();
+        await first.WaitAsync(Bound);
+
+        // Without this the run of a crashed worker, dispatched a moment before its lease ended, would wait for ever.
+        var leaseEnds = CoreDesk.Epoch + new EngineOptions().LeaseDuration;
+        Assert.Contains(new QueuedDispatcher.Dispatch(executionId, leaseEnds + TimeSpan.FromSeconds(1)), _desk.Dispatcher.History);
+    }
+
+    [Fact]
     public async Task Two_runners_claiming_at_once_run_the_execution_once()
     {
         var executionId = await QueuedRunAsync();
