@@ -1,5 +1,7 @@
 using AutomationDesk.Web.Notifications;
+using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Api;
 using AutomationDesk.Web.Components.Shared;
@@ -16,6 +18,8 @@ public sealed partial class NotificationList : IDisposable
     public const int PageSize = 20;
 
     private Paged<NotificationView>? _page;
+    /// <summary>Runs on this page that wait for an approval, with the notification that shows its Approve / Reject.</summary>
+    private Dictionary<Guid, (Guid NotificationId, PendingApproval Approval)> _approvals = [];
     private int _pageNumber = 1;
     private int _unread;
     private string? _search;
@@ -34,6 +38,7 @@ public sealed partial class NotificationList : IDisposable
     protected override async Task OnInitializedAsync()
     {
         Events.NotificationCreated += OnNotificationCreated;
+        Events.ExecutionChanged += OnExecutionChanged;
         Inbox.Changed += OnInboxChanged;
         await LoadAsync();
     }
@@ -69,6 +74,39 @@ public sealed partial class NotificationList : IDisposable
             _page = await views.ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
         }
         _unread = await db.Notifications.CountAsync(n => !n.IsRead);
+        _approvals = await PendingApprovalsAsync(db, _page.Items);
+    }
+
+    /// <summary>The newest notification of each run that waits for a decision carries the Approve / Reject panel.</summary>
+    private static async Task<Dictionary<Guid, (Guid, PendingApproval)>> PendingApprovalsAsync(DeskDbContext db, IReadOnlyList<NotificationView> shown)
+    {
+        var runIds = shown.Select(n => n.ExecutionId).OfType<Guid>().Distinct().ToList();
+        if (runIds.Count == 0)
+        {
+            return [];
+        }
+        var waiting = await db.StepRuns.AsNoTracking()
+            .Where(s => runIds.Contains(s.ExecutionId) && s.Type == ApprovalStep.TypeName && s.Status == StepStatus.Waiting && s.OutputJson == null)
+            .OrderBy(s => s.Position)
+            .ToListAsync();
+        var pending = new Dictionary<Guid, (Guid, PendingApproval)>();
+        foreach (var step in waiting)
+        {
+            if (!pending.ContainsKey(step.ExecutionId) && PendingApproval.From(StepRunView.From(step)) is { } approval)
+            {
+                pending[step.ExecutionId] = (shown.First(n => n.ExecutionId == step.ExecutionId).Id, approval);
+            }
+        }
+        return pending;
+    }
+
+    /// <summary>A decision taken here or elsewhere changes the run: the panel goes once the approval is settled.</summary>
+    private void OnExecutionChanged(ExecutionSummary execution)
+    {
+        if (_approvals.ContainsKey(execution.Id))
+        {
+            _ = InvokeAsync(ReloadAsync);
+        }
     }
 
     private Task SearchAsync(string? search)
@@ -124,6 +162,7 @@ public sealed partial class NotificationList : IDisposable
     public void Dispose()
     {
         Events.NotificationCreated -= OnNotificationCreated;
+        Events.ExecutionChanged -= OnExecutionChanged;
         Inbox.Changed -= OnInboxChanged;
     }
 }
