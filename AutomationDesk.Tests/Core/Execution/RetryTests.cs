@@ -131,6 +131,23 @@ public sealed class RetryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_waiting_to_retry_is_cancelled_at_once_and_never_tries_again()
+    {
+        var execution = await _desk.RunAsync(Workflow(WithRetry(Http("call", _server.Url("/dead")), Retry(3))));
+        Assert.Equal(ExecutionStatus.Retrying, execution.Status);
+
+        var outcome = await _desk.Get<RunCancellation>().CancelAsync(execution.Id, global::AutomationDesk.Core.Auditing.Actor.User("tester@desk.test"), CancellationToken.None);
+        _desk.Time.Advance(TimeSpan.FromMinutes(5));
+        await _desk.RunDueWorkAsync();
+
+        var cancelled = await _desk.ExecutionAsync(execution.Id);
+        Assert.Equal(ExecutionStatus.Cancelled, outcome.Status);
+        Assert.Equal(ExecutionStatus.Cancelled, cancelled.Status);
+        Assert.Equal(StepStatus.Cancelled, cancelled.Steps[0].Status);
+        Assert.Equal(1, _calls["dead"]);
+    }
+
+    [Fact]
     public async Task A_service_that_stays_down_fails_the_run_after_the_last_attempt()
     {
         var execution = await _desk.RunAsync(Workflow(WithRetry(Http("call", _server.Url("/dead")), Retry(2, "fixed"))));
