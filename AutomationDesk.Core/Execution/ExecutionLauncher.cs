@@ -42,26 +42,14 @@ public sealed class ExecutionLauncher(
     public async Task<ExecutionSummary> StartAsync(Guid workflowId, RunRequest request, Actor actor, Action<DeskDbContext, Guid>? alongside, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var workflow = await db.Workflows.AsNoTracking()
-            .Where(w => w.Id == workflowId)
-            .Select(w => new { w.Id, w.Name, w.Version, w.Enabled, w.DefinitionJson })
-            .SingleOrDefaultAsync(ct)
+        var workflow = await RunnableAsync(db, workflowId, ct)
             ?? throw new DeskProblemException(ProblemKind.NotFound, "Workflow not found", $"There is no workflow {workflowId}.");
-        if (!workflow.Enabled)
-        {
-            throw new DeskProblemException(ProblemKind.Conflict, "Workflow is disabled", $"Workflow '{workflow.Name}' is disabled: enable it to run it.");
-        }
-        var compiled = cache.GetOrCompile(workflow.Id, workflow.Version, workflow.DefinitionJson);
-        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, alongside, ct);
+        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, workflow.Compiled, null, request, actor, alongside, ct);
     }
 
     /// <summary>The workflow's current definition, compiled.</summary>
-    internal async Task<CompiledWorkflow> CurrentAsync(DeskDbContext db, Guid workflowId, CancellationToken ct)
-    {
-        var workflow = await db.Workflows.AsNoTracking().Where(w => w.Id == workflowId).Select(w => new { w.Version, w.DefinitionJson }).SingleOrDefaultAsync(ct)
-            ?? throw new DeskProblemException(ProblemKind.Conflict, "Workflow deleted", "The workflow of this run has been deleted, so it cannot run again.");
-        return cache.GetOrCompile(workflowId, workflow.Version, workflow.DefinitionJson);
-    }
+    internal async Task<CompiledWorkflow> CurrentAsync(DeskDbContext db, Guid workflowId, CancellationToken ct) =>
+        (await RunnableAsync(db, workflowId, ct, mustBeEnabled: false) ?? throw WorkflowDeleted()).Compiled;
 
     /// <summary>
     /// Starts a child of a finished run on the workflow's current version, with the same trigger input and correlation
@@ -70,20 +58,34 @@ public sealed class ExecutionLauncher(
     /// </summary>
     internal async Task<ExecutionSummary> StartRetryAsync(DeskDbContext db, Execution original, IReadOnlyDictionary<string, StepRun>? reuse, Actor actor, CancellationToken ct)
     {
-        var workflow = await db.Workflows.AsNoTracking()
-            .Where(w => w.Id == original.WorkflowId)
-            .Select(w => new { w.Id, w.Name, w.Version, w.Enabled, w.DefinitionJson })
-            .SingleOrDefaultAsync(ct)
-            ?? throw new DeskProblemException(ProblemKind.Conflict, "Workflow deleted", "The workflow of this run has been deleted, so it cannot run again.");
-        if (!workflow.Enabled)
-        {
-            throw new DeskProblemException(ProblemKind.Conflict, "Workflow is disabled", $"Workflow '{workflow.Name}' is disabled: enable it to run it again.");
-        }
-        var compiled = cache.GetOrCompile(workflow.Id, workflow.Version, workflow.DefinitionJson);
+        var workflow = await RunnableAsync(db, original.WorkflowId, ct) ?? throw WorkflowDeleted();
         var input = JsonNode.Parse(original.TriggerInputJson) as JsonObject ?? [];
         var request = new RunRequest(original.TriggerKind, input, original.CorrelationId, original.Id);
-        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, compiled, null, request, actor, null, ct, reuse, original.Attempt + 1);
+        return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, workflow.Compiled, null, request, actor, null, ct, reuse, original.Attempt + 1);
     }
+
+    private sealed record RunnableWorkflow(Guid Id, string Name, int Version, CompiledWorkflow Compiled);
+
+    /// <summary>The stored workflow, compiled; null when there is none. A disabled one is refused unless asked for as it is.</summary>
+    private async Task<RunnableWorkflow?> RunnableAsync(DeskDbContext db, Guid workflowId, CancellationToken ct, bool mustBeEnabled = true)
+    {
+        var workflow = await db.Workflows.AsNoTracking()
+            .Where(w => w.Id == workflowId)
+            .Select(w => new { w.Id, w.Name, w.Version, w.Enabled, w.DefinitionJson })
+            .SingleOrDefaultAsync(ct);
+        if (workflow is null)
+        {
+            return null;
+        }
+        if (mustBeEnabled && !workflow.Enabled)
+        {
+            throw new DeskProblemException(ProblemKind.Conflict, "Workflow is disabled", $"Workflow '{workflow.Name}' is disabled: enable it to run it.");
+        }
+        return new RunnableWorkflow(workflow.Id, workflow.Name, workflow.Version, cache.GetOrCompile(workflow.Id, workflow.Version, workflow.DefinitionJson));
+    }
+
+    private static DeskProblemException WorkflowDeleted() =>
+        new(ProblemKind.Conflict, "Workflow deleted", "The workflow of this run has been deleted, so it cannot run again.");
 
     /// <summary>
     /// Runs a draft that has not been saved (the editor's Test run). The run keeps the draft's definition, so it

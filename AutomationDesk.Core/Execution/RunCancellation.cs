@@ -41,7 +41,7 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         audit.Record(db, actor, "execution.cancel", $"execution:{executionId}", new { from = status.ToString() });
         await db.SaveChangesAsync(ct);
         // Off a worker (even one still letting go of it after writing Waiting): ended at once in the database.
-        if (await MarkCancelledAsync(executionId, OffWorker, $"Cancelled by {actor.Name}.", ct))
+        if (await EndOffWorkerAsync(executionId, OffWorker, $"Cancelled by {actor.Name}.", ct))
         {
             return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);
         }
@@ -51,7 +51,7 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
             return new CancelOutcome(executionId, ExecutionStatus.Running, Stopping: true);
         }
         // Not on this node's workers: a running row here is one whose worker is gone, so it is ended in the database.
-        if (await MarkCancelledAsync(executionId, [ExecutionStatus.Running], $"Cancelled by {actor.Name}.", ct))
+        if (await EndOffWorkerAsync(executionId, [ExecutionStatus.Running], $"Cancelled by {actor.Name}.", ct))
         {
             return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);
         }
@@ -59,8 +59,11 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         throw new DeskProblemException(ProblemKind.Conflict, "The run has already ended", $"Execution {executionId} is {now}: only a run that has not ended can be cancelled.");
     }
 
-    /// <summary>Ends the run <c>Cancelled</c> if it is still in one of <paramref name="from"/>; its unfinished steps are cancelled with it.</summary>
-    internal async Task<bool> MarkCancelledAsync(Guid executionId, IReadOnlyCollection<ExecutionStatus> from, string reason, CancellationToken ct,
+    /// <summary>
+    /// Ends the run <paramref name="endAs"/> (<c>Cancelled</c>, or <c>TimedOut</c> for a run over its timeout) if it is
+    /// still in one of <paramref name="from"/>; its unfinished steps are cancelled with it.
+    /// </summary>
+    internal async Task<bool> EndOffWorkerAsync(Guid executionId, IReadOnlyCollection<ExecutionStatus> from, string reason, CancellationToken ct,
         ExecutionStatus endAs = ExecutionStatus.Cancelled)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -102,11 +105,11 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
 
         /// <summary>Ends the run <c>Cancelled</c> after its token stopped it because a person asked.</summary>
         public Task EndCancelledAsync() =>
-            owner.MarkCancelledAsync(executionId, [.. OffWorker, ExecutionStatus.Running], "Cancelled while running.", CancellationToken.None);
+            owner.EndOffWorkerAsync(executionId, [.. OffWorker, ExecutionStatus.Running], "Cancelled while running.", CancellationToken.None);
 
         /// <summary>Ends the run <c>TimedOut</c> after its <c>settings.timeout</c> stopped it; in-flight steps end cancelled.</summary>
-        public Task EndTimedOutAsync(string reason) =>
-            owner.MarkCancelledAsync(executionId, [.. OffWorker, ExecutionStatus.Running], reason, CancellationToken.None, ExecutionStatus.TimedOut);
+        public Task<bool> EndTimedOutAsync(string reason) =>
+            owner.EndOffWorkerAsync(executionId, [.. OffWorker, ExecutionStatus.Running], reason, CancellationToken.None, ExecutionStatus.TimedOut);
 
         public void Dispose()
         {

@@ -97,7 +97,11 @@ public sealed partial class WorkflowRunner(
         }
         else if (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            await running.EndTimedOutAsync($"The run took longer than its timeout of {limit!.Value:c}.");
+            var reason = $"The run took longer than its timeout of {limit!.Value:c}.";
+            if (await running.EndTimedOutAsync(reason))
+            {
+                await run.AfterTimeoutAsync(reason, CancellationToken.None);
+            }
         }
         await eventTriggers.FireAsync(execution, ct);
         return true;
@@ -681,6 +685,14 @@ public sealed partial class WorkflowRunner(
         }
 
         /// <summary>Raises the notification <c>settings.notifyOn</c> asks for, once per run and event.</summary>
+        /// <summary>A run its <c>settings.timeout</c> ended is a dead letter like a failed one: the same notification says so.</summary>
+        public Task AfterTimeoutAsync(string reason, CancellationToken ct)
+        {
+            execution.Status = ExecutionStatus.TimedOut;
+            execution.ErrorHuman = reason;
+            return NotifyAsync("failed", ct);
+        }
+
         private async Task NotifyAsync(string what, CancellationToken ct)
         {
             // A run that failed is a dead letter: a person hears of it whether or not the workflow asked.

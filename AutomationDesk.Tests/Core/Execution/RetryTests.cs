@@ -6,6 +6,7 @@ using AutomationDesk.Core.Workflows;
 using AutomationDesk.Tests.Support;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using static AutomationDesk.Tests.Support.Definitions;
 
 namespace AutomationDesk.Tests.Core.Execution;
@@ -237,6 +238,8 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Equal(ExecutionStatus.TimedOut, finished.Status);
         Assert.Contains("timeout of 00:05:00", finished.ErrorHuman, StringComparison.Ordinal);
         Assert.Equal(StepStatus.Cancelled, finished.Steps[1].Status);
+        await using var db = _desk.NewDb();
+        Assert.Contains("timeout of 00:05:00", (await db.Notifications.SingleAsync(n => n.ExecutionId == execution.Id)).Message, StringComparison.Ordinal);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
