@@ -45,7 +45,12 @@ internal sealed class BenchDesk : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "automationdesk-bench", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = folder });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = "Production",
+            ContentRootPath = folder,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"], // as Program.cs starts the app
+        });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(folder, "desk.db")}",
