@@ -174,6 +174,7 @@ public sealed partial class WorkflowRunner(
         private readonly Dictionary<string, StepRun> _rows = execution.Steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
         private readonly Dictionary<Task<StepOutcome>, StepRun> _running = [];
         private readonly List<StepRun> _changedSteps = [];
+        private readonly List<ExecutionLog> _logs = [];
         private readonly SecretMasker _masker = new(secretValues.Values);
         private readonly TimeProvider _time = runner._time;
         private readonly Dictionary<string, (string? OutputJson, StepStatus Status, JsonObject Entry)> _stepEntries = new(StringComparer.Ordinal);
@@ -654,11 +655,18 @@ public sealed partial class WorkflowRunner(
             {
                 execution.Progress = Progress();
             }
-            if (!db.ChangeTracker.HasChanges())
+            if (!db.ChangeTracker.HasChanges() && _logs.Count == 0)
             {
                 return;
             }
-            await db.SaveChangesAsync(ct);
+            await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
+            {
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+                await MultiRowInsert.InsertAsync(db, _logs, ct);
+                await write.CommitAsync(ct);
+            }
+            db.ChangeTracker.AcceptAllChanges();
+            _logs.Clear();
             var changed = _changedSteps.Distinct().ToList();
             _changedSteps.Clear();
             foreach (var row in changed)
@@ -784,8 +792,9 @@ public sealed partial class WorkflowRunner(
             return scope;
         }
 
+        /// <summary>Kept until the next checkpoint, and written there as one statement with it.</summary>
         private void AddLog(LogLevelName level, LogDomain domain, string? stepId, string message, JsonNode? data = null) =>
-            db.ExecutionLogs.Add(new ExecutionLog
+            _logs.Add(new ExecutionLog
             {
                 ExecutionId = execution.Id,
                 Time = _time.GetUtcNow(),

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Storage;
 using SQLitePCL;
 
 namespace AutomationDesk.Core.Persistence;
@@ -27,6 +28,43 @@ public static class DeskDatabase
     {
         await db.Database.MigrateAsync(ct);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>
+    /// A transaction that holds this process's write turn for the database file from BEGIN to COMMIT, for a write that
+    /// is more than one SaveChanges (SaveChanges and a <see cref="MultiRowInsert"/>, say). Writes inside it are not
+    /// gated again. Dispose ends it: rolled back unless committed, and the turn handed on.
+    /// </summary>
+    public static async Task<WriteTransaction> BeginWriteAsync(DbContext db, CancellationToken ct)
+    {
+        var gate = SqliteWriteGate.Instance.Gate(db.Database.GetDbConnection());
+        await gate.WaitAsync(ct);
+        try
+        {
+            return new WriteTransaction(await db.Database.BeginTransactionAsync(ct), gate);
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    public sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim gate) : IAsyncDisposable
+    {
+        public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await transaction.DisposeAsync();
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
     }
 
     /// <summary>
@@ -71,7 +109,8 @@ public static class DeskDatabase
     {
         public static readonly SqliteWriteGate Instance = new();
 
-        private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, SemaphoreSlim> _byConnectionString = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, SemaphoreSlim> _byFile = new(StringComparer.Ordinal);
         private readonly ConditionalWeakTable<object, SemaphoreSlim> _held = new();
 
         public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
@@ -189,8 +228,19 @@ public static class DeskDatabase
                 : null;
         }
 
-        private SemaphoreSlim Gate(DbConnection connection) =>
-            _gates.GetOrAdd(connection.DataSource, _ => new SemaphoreSlim(1, 1));
+        /// <summary>
+        /// The file's gate. Keyed by the connection string, which reads the same open or closed (an open connection's
+        /// DataSource is the file's full path, a closed one's is the string's, maybe relative), then by the full path.
+        /// </summary>
+        public SemaphoreSlim Gate(DbConnection connection) =>
+            _byConnectionString.GetOrAdd(connection.ConnectionString, text =>
+                _byFile.GetOrAdd(FileOf(text), _ => new SemaphoreSlim(1, 1)));
+
+        private static string FileOf(string connectionString)
+        {
+            var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
+            return source == ":memory:" || source.Length == 0 ? connectionString : Path.GetFullPath(source);
+        }
 
         private void Release(object? holder)
         {
