@@ -1,4 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AutomationDesk.Tests.Api;
 
@@ -11,6 +14,16 @@ public sealed class OperationalTests(DeskApp desk)
         using var client = desk.Anonymous();
         using var live = await client.GetAsync("/health");
         Assert.Equal("Healthy", (string)(await live.JsonAsync(HttpStatusCode.OK))["status"]!);
+    }
+
+    [Fact]
+    public void Settings_files_are_read_at_start_and_not_watched()
+    {
+        // A watcher over the content root would wake for every write to the database under data/.
+        var configuration = (IConfigurationRoot)desk.Services.GetRequiredService<IConfiguration>();
+        var files = configuration.Providers.OfType<JsonConfigurationProvider>().Select(p => p.Source).ToList();
+        Assert.Contains(files, f => f.Path == "appsettings.json");
+        Assert.All(files, f => Assert.False(f.ReloadOnChange, $"{f.Path} is watched"));
     }
 
     [Fact]
