@@ -57,7 +57,7 @@ public sealed class Approvals(IDbContextFactory<DeskDbContext> dbFactory, IExecu
         }
         var now = time.GetUtcNow();
         var output = Output(decision, comment, decider.Actor.Name, now);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await DeskDatabase.BeginWriteAsync(db, ct);
         var decided = await db.StepRuns
             .Where(s => s.Id == step.Id && s.Status == StepStatus.Waiting && s.OutputJson == null)
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.OutputJson, output.ToJsonString()).SetProperty(s => s.ResumeAt, now), ct);

@@ -32,8 +32,10 @@ public static class DeskDatabase
 
     /// <summary>
     /// A transaction that holds this process's write turn for the database file from BEGIN to COMMIT, for a write that
-    /// is more than one SaveChanges (SaveChanges and a <see cref="MultiRowInsert"/>, say). Writes inside it are not
-    /// gated again. Dispose ends it: rolled back unless committed, and the turn handed on.
+    /// is more than one statement of the caller's (SaveChanges and a <see cref="MultiRowInsert"/>, an ExecuteUpdate and
+    /// SaveChanges). Writes inside it are not gated again. The turn is handed on at commit; dispose rolls back what was
+    /// not committed and hands it on then. Inside, write only through <paramref name="db"/>: another context's write
+    /// would wait for this very turn.
     /// </summary>
     public static async Task<WriteTransaction> BeginWriteAsync(DbContext db, CancellationToken ct)
     {
@@ -52,7 +54,13 @@ public static class DeskDatabase
 
     public sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim gate) : IAsyncDisposable
     {
-        public Task CommitAsync(CancellationToken ct) => transaction.CommitAsync(ct);
+        private int _turnHandedOn;
+
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            await transaction.CommitAsync(ct);
+            HandOn();
+        }
 
         public async ValueTask DisposeAsync()
         {
@@ -61,6 +69,14 @@ public static class DeskDatabase
                 await transaction.DisposeAsync();
             }
             finally
+            {
+                HandOn();
+            }
+        }
+
+        private void HandOn()
+        {
+            if (Interlocked.Exchange(ref _turnHandedOn, 1) == 0)
             {
                 gate.Release();
             }
@@ -102,8 +118,9 @@ public static class DeskDatabase
     /// One writer at a time per database file in this process. SQLite has one writer anyway; a writer that finds the
     /// lock taken sleeps in SQLite's busy handler (1, 2, 5 … 100 ms at a time), which made runs slow as soon as a few
     /// Hangfire workers wrote at once. Queuing here hands the lock on as soon as it is free. Reads are not gated: WAL
-    /// readers never wait. A SaveChanges inside a transaction the caller opened is not gated either: that transaction
-    /// may already hold SQLite's lock, and waiting for the gate while holding it could stall the gate's holder.
+    /// readers never wait. A write inside a transaction the caller opened is not gated either: a transaction from
+    /// <see cref="BeginWriteAsync"/> already holds the turn, and any other may already hold SQLite's lock, so waiting
+    /// for the gate while holding it could stall the gate's holder.
     /// </summary>
     private sealed class SqliteWriteGate : SaveChangesInterceptor, IDbCommandInterceptor
     {

@@ -57,7 +57,7 @@ public sealed class NotificationInbox(IDbContextFactory<DeskDbContext> dbFactory
         int count;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await using var transaction = await DeskDatabase.BeginWriteAsync(db, ct);
             count = await db.Notifications.Where(n => !n.IsRead)
                 .ExecuteUpdateAsync(s => s.SetProperty(n => n.IsRead, true).SetProperty(n => n.ReadAt, now), ct);
             audit.Record(db, actor, "notification.read-all", "notifications", new { count });
@@ -89,7 +89,7 @@ public sealed class NotificationInbox(IDbContextFactory<DeskDbContext> dbFactory
         int count;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await using var transaction = await DeskDatabase.BeginWriteAsync(db, ct);
             count = await db.Notifications.ExecuteDeleteAsync(ct);
             audit.Record(db, actor, "notification.delete-all", "notifications", new { count });
             await db.SaveChangesAsync(ct);
