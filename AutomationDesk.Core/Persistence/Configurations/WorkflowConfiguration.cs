@@ -15,6 +15,8 @@ internal sealed class WorkflowConfiguration : IEntityTypeConfiguration<Workflow>
         builder.Property(w => w.WebhookToken).HasMaxLength(64);
         builder.HasIndex(w => w.Name);
         builder.HasIndex(w => w.UpdatedAt);
+        // Every finished run looks for event-triggered workflows that listen to it; most workflows are not.
+        builder.HasIndex(w => w.TriggerType);
     }
 }
 

@@ -762,6 +762,8 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasIndex("Name");
 
+                    b.HasIndex("TriggerType");
+
                     b.HasIndex("UpdatedAt");
 
                     b.ToTable("Workflows");
