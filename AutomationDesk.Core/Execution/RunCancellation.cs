@@ -50,7 +50,8 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
             await source.CancelAsync();
             return new CancelOutcome(executionId, ExecutionStatus.Running, Stopping: true);
         }
-        // Not on this node's workers: a running row here is one whose worker is gone, so it is ended in the database.
+        // Not on this node's workers: its worker is gone, or it runs on another node. Either way it is ended in the
+        // database; a live worker elsewhere finds its lease gone at its next write and lets the run go.
         if (await EndOffWorkerAsync(executionId, [ExecutionStatus.Running], $"Cancelled by {actor.Name}.", ct))
         {
             return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);

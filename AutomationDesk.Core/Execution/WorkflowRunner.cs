@@ -90,6 +90,10 @@ public sealed partial class WorkflowRunner(
         {
             // A person cancelled the run or its time ran out; it is ended below.
         }
+        if (run.Lost)
+        {
+            return true;
+        }
         if (running.Token.IsCancellationRequested && !ct.IsCancellationRequested)
         {
             // Whether its steps stopped or it reached a wait first, a cancelled run ends Cancelled unless it had already ended.
@@ -259,9 +263,7 @@ public sealed partial class WorkflowRunner(
                         renewAt = _time.GetUtcNow() + renewEvery;
                         if (!await RenewLeaseAsync(ct))
                         {
-                            Log.LeaseLost(runner._logger, execution.Id);
-                            await stepsCancel.CancelAsync();
-                            await Task.WhenAll(_running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+                            await LetGoAsync(stepsCancel);
                             return;
                         }
                         continue;
@@ -272,6 +274,12 @@ public sealed partial class WorkflowRunner(
                     _running.Remove(task);
                     Record(stepRow, outcome);
                 }
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The row's lease owner is no longer this worker: the run was ended elsewhere (cancelled from another
+                // node) or taken over. Nothing of this worker's was written; the run is not ours to finish.
+                await LetGoAsync(stepsCancel);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -284,6 +292,18 @@ public sealed partial class WorkflowRunner(
                 runner._pauses.Forget(execution.Id);
                 await renewDelay.CancelAsync();
             }
+        }
+
+        /// <summary>True when the run left this worker without ending here: its lease went to another worker or node.</summary>
+        public bool Lost { get; private set; }
+
+        /// <summary>Stops the steps in flight and lets the run go without writing anything more.</summary>
+        private async Task LetGoAsync(CancellationTokenSource stepsCancel)
+        {
+            Lost = true;
+            Log.LeaseLost(runner._logger, execution.Id);
+            await stepsCancel.CancelAsync();
+            await Task.WhenAll(_running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
         }
 
         /// <summary>The run has failed: stop the other branches, then record how they ended.</summary>
@@ -659,6 +679,10 @@ public sealed partial class WorkflowRunner(
             {
                 return;
             }
+            // The lease owner is the row's concurrency token, and every checkpoint writes the row: a checkpoint goes in
+            // only while this worker still holds the run. If another node ended it (a cancel clears the owner), the
+            // write fails instead of overwriting that end, and no step with side effects starts after it.
+            db.Entry(execution).Property(e => e.LeaseOwner).IsModified = true;
             await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
             {
                 await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);

@@ -13,7 +13,8 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.Property(e => e.TriggerKind).HasMaxLength(32);
         builder.Property(e => e.CurrentStepId).HasMaxLength(64);
         builder.Property(e => e.CorrelationId).HasMaxLength(128);
-        builder.Property(e => e.LeaseOwner).HasMaxLength(128);
+        // A worker's writes to a run it holds check that it still holds it (see WorkflowRunner's checkpoint).
+        builder.Property(e => e.LeaseOwner).HasMaxLength(128).IsConcurrencyToken();
         builder.HasMany(e => e.Steps).WithOne().HasForeignKey(s => s.ExecutionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(e => e.Keys).WithOne().HasForeignKey(k => k.ExecutionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(e => new { e.WorkflowId, e.CreatedAt });

@@ -105,6 +105,7 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 

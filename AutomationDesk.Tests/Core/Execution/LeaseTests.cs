@@ -16,17 +16,26 @@ public sealed class LeaseTests : IAsyncLifetime
     private CoreDesk _desk = null!;
     private LoopbackServer _server = null!;
     private int _calls;
+    private int _afterCalls;
 
     public async Task InitializeAsync()
     {
         _desk = await CoreDesk.StartAsync();
-        _server = await LoopbackServer.StartAsync(app => app.MapGet("/slow", async () =>
+        _server = await LoopbackServer.StartAsync(app =>
         {
-            Interlocked.Increment(ref _calls);
-            _called.TrySetResult();
-            await _release.Task;
-            return Results.Json(new { ok = true });
-        }));
+            app.MapGet("/slow", async () =>
+            {
+                Interlocked.Increment(ref _calls);
+                _called.TrySetResult();
+                await _release.Task;
+                return Results.Json(new { ok = true });
+            });
+            app.MapGet("/after", () =>
+            {
+                Interlocked.Increment(ref _afterCalls);
+                return Results.Json(new { ok = true });
+            });
+        });
     }
 
     public async Task DisposeAsync()
@@ -75,6 +84,27 @@ public sealed class LeaseTests : IAsyncLifetime
         // Without this the run of a crashed worker, dispatched a moment before its lease ended, would wait for ever.
         var leaseEnds = CoreDesk.Epoch + new EngineOptions().LeaseDuration;
         Assert.Contains(new QueuedDispatcher.Dispatch(executionId, leaseEnds + TimeSpan.FromSeconds(1)), _desk.Dispatcher.History);
+    }
+
+    [Fact]
+    public async Task A_run_ended_on_another_node_while_its_step_runs_stays_ended_and_its_worker_writes_nothing_more()
+    {
+        var workflowId = await _desk.SaveAsync(Workflow(Http("call", _server.Url("/slow")), Http("after", _server.Url("/after"))));
+        var executionId = await _desk.StartAsync(workflowId);
+        var worker = Runner("node-a").RunAsync(executionId, CancellationToken.None);
+        await _called.Task.WaitAsync(Bound);
+
+        // What a cancel on another node writes for a running run it does not hold: ended, lease cleared.
+        Assert.True(await _desk.Get<RunCancellation>().EndOffWorkerAsync(executionId, [ExecutionStatus.Running], "Cancelled on node-b.", CancellationToken.None));
+        _release.SetResult();
+        Assert.True(await worker.WaitAsync(Bound));
+
+        var execution = await _desk.ExecutionAsync(executionId);
+        Assert.Equal(ExecutionStatus.Cancelled, execution.Status);
+        Assert.Equal("Cancelled on node-b.", execution.ErrorHuman);
+        Assert.All(execution.Steps, s => Assert.Equal(StepStatus.Cancelled, s.Status));
+        Assert.Equal(0, _afterCalls);
+        Assert.DoesNotContain(_desk.Events.Executions, e => e.Id == executionId && e.Status == ExecutionStatus.Succeeded);
     }
 
     [Fact]
