@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationDesk.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261206184235_WorkflowTriggerTypeIndex")]
-    partial class WorkflowTriggerTypeIndex
+    [Migration("20261206185014_TriggerTypeIndexAndLeaseToken")]
+    partial class TriggerTypeIndexAndLeaseToken
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -108,6 +108,7 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("LeaseOwner")
+                        .IsConcurrencyToken()
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 

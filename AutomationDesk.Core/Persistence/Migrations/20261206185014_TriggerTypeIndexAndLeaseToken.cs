@@ -4,8 +4,11 @@
 
 namespace AutomationDesk.Core.Persistence.Migrations
 {
-    /// <inheritdoc />
-    public partial class WorkflowTriggerTypeIndex : Migration
+    /// <summary>
+    /// An index for the event-trigger lookup every finished run makes. (The other change of this migration is in the
+    /// model only: the execution's lease owner became its concurrency token.)
+    /// </summary>
+    public partial class TriggerTypeIndexAndLeaseToken : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
