@@ -838,7 +838,7 @@ public sealed partial class WorkflowRunner(
         [LoggerMessage(Level = LogLevel.Debug, Message = "Execution {ExecutionId} was not claimed ({Status})")]
         public static partial void NotClaimed(ILogger logger, Guid executionId, string status);
 
-        [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} lost its lease; another worker owns it now")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} is no longer held by this worker (taken over or ended elsewhere); letting it go")]
         public static partial void LeaseLost(ILogger logger, Guid executionId);
     }
 }
