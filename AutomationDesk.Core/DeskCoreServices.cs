@@ -11,6 +11,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace AutomationDesk.Core;
 
@@ -60,6 +62,8 @@ public static class DeskCoreServices
         services.AddSingleton<Triggers.EventTriggers>();
         services.AddSingleton<Triggers.InboxStore>();
         services.AddSingleton<ExecutionRecovery>();
+        services.AddSingleton(sp => new NodeLiveness(
+            DeskDatabase.FolderOf(connectionString), sp.GetRequiredService<IOptions<EngineOptions>>(), sp.GetRequiredService<ILogger<NodeLiveness>>()));
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<NotificationService>();

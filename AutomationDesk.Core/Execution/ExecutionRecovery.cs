@@ -6,9 +6,11 @@ namespace AutomationDesk.Core.Execution;
 
 /// <summary>
 /// At start-up the database, not the job queue, says what work is open: queued runs and runs whose lease has
-/// run out are dispatched again, and waiting runs get their timers back.
+/// run out are dispatched again, runs held by a desk process that has ended are taken back at once, and waiting
+/// runs get their timers back.
 /// </summary>
-public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, TimeProvider time, ILogger<ExecutionRecovery> logger)
+public sealed partial class ExecutionRecovery(
+    IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, NodeLiveness liveness, TimeProvider time, ILogger<ExecutionRecovery> logger)
 {
     public async Task<int> RecoverAsync(CancellationToken ct)
     {
@@ -18,9 +20,10 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
         var open = await db.Executions.AsNoTracking()
             .Where(e => e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting
                 || e.Status == ExecutionStatus.Retrying)
-            .Select(e => new { e.Id, e.Status, e.DueAt, e.LeaseExpiresAt })
+            .Select(e => new { e.Id, e.Status, e.DueAt, e.LeaseExpiresAt, e.LeaseOwner })
             .ToListAsync(ct);
         var count = 0;
+        var ended = new Dictionary<string, bool>(StringComparer.Ordinal); // asked once per owner: the check removes a dead one's lock file
         foreach (var run in open)
         {
             if (run.Status == ExecutionStatus.Queued && run.DueAt == ExecutionLauncher.HeldUntilReleased)
@@ -34,8 +37,16 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
             }
             else if (run.LeaseExpiresAt is { } leaseEnds && leaseEnds > now)
             {
-                // Held by a live worker (or a crashed one whose lease has not run out yet): try again when it ends.
-                await dispatcher.DispatchAtAsync(run.Id, leaseEnds + TimeSpan.FromSeconds(1), ct);
+                if (run.LeaseOwner is { } owner && HasEnded(owner) && await ReleaseAsync(db, run.Id, owner, ct))
+                {
+                    // Its worker's process has ended (SIGKILL, a crash): nobody will renew the lease; take the run back now.
+                    await dispatcher.DispatchAsync(run.Id, ct);
+                }
+                else
+                {
+                    // Held by a live worker, or by one whose end this machine cannot see: try again when the lease ends.
+                    await dispatcher.DispatchAtAsync(run.Id, leaseEnds + TimeSpan.FromSeconds(1), ct);
+                }
             }
             else
             {
@@ -45,7 +56,14 @@ public sealed partial class ExecutionRecovery(IDbContextFactory<DeskDbContext> d
         }
         Log.Recovered(logger, count, (long)time.GetElapsedTime(started).TotalMilliseconds);
         return count;
+
+        bool HasEnded(string owner) => ended.TryGetValue(owner, out var known) ? known : ended[owner] = liveness.HasEnded(owner);
     }
+
+    /// <summary>Clears the lease of a run whose worker's process has ended, so it can be claimed now.</summary>
+    private static async Task<bool> ReleaseAsync(DeskDbContext db, Guid id, string owner, CancellationToken ct) =>
+        await db.Executions.Where(e => e.Id == id && e.LeaseOwner == owner)
+            .ExecuteUpdateAsync(set => set.SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), ct) == 1;
 
     private static partial class Log
     {

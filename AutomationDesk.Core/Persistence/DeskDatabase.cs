@@ -15,12 +15,21 @@ public static class DeskDatabase
     public static void Configure(DbContextOptionsBuilder options, string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
-        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { } folder && builder.DataSource != ":memory:")
+        if (FolderOf(connectionString) is { } folder)
         {
             Directory.CreateDirectory(folder);
         }
         options.UseSqlite(builder.ToString())
             .AddInterceptors(SqlitePragmas.Instance, SqliteWriteGate.Instance);
+    }
+
+    /// <summary>The folder of the database file, as a full path; null for an in-memory database.</summary>
+    public static string? FolderOf(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        return builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory
+            ? null
+            : Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
     }
 
     /// <summary>Creates or migrates the schema and turns on WAL (kept in the file once set).</summary>

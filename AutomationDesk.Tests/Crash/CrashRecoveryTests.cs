@@ -21,8 +21,9 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
 
     private static Dictionary<string, string> Settings => new()
     {
-        // The shortest lease the desk accepts: the runs the killed desk held are taken over when it runs out.
-        ["Engine:LeaseDuration"] = "00:00:05",
+        // A lease far longer than the test may take: the runs the killed desk held come back only because the
+        // restarted desk sees that their worker's process has ended (its node lock is free), not because it ran out.
+        ["Engine:LeaseDuration"] = "00:30:00",
         // Fewer workers than runs: some runs are mid-step at the kill, the rest still queued.
         ["Jobs:WorkerCount"] = Workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };

@@ -18,7 +18,7 @@ if (args.Contains("--crash"))
     crashTable.Add("6", $"  process start -> the {N(crash.Runs - crash.InStepAtKill)} queued runs Succeeded", $"{N(crash.QueuedFinishedMs)} ms", "-", null,
         "their Hangfire jobs died with the process; from here on it is throughput (figure 1)");
     crashTable.Add("6", $"  process start -> all {N(crash.Runs)} Succeeded", $"{N(crash.AllFinishedMs)} ms", "-", null,
-        $"{N(crash.InStepAtKill)} were mid-step at the kill and wait out the dead desk's lease (Engine:LeaseDuration 5 s)");
+        $"{N(crash.InStepAtKill)} were mid-step at the kill; their 2-minute lease is not waited out: the killed process has ended");
     Console.WriteLine();
     Console.Write(crashTable);
     Console.WriteLine($"runs not Succeeded: {crash.NotSucceeded}");
