@@ -53,7 +53,7 @@ public sealed partial class NodeLiveness : IDisposable
         {
             return false;
         }
-        File.Delete(path); // Its process is gone; the file would only pile up (each start of a default-named node is new).
+        TryDelete(path); // Its process is gone; the file would only pile up (each start of a default-named node is new).
         return true;
     }
 
@@ -63,20 +63,28 @@ public sealed partial class NodeLiveness : IDisposable
         return Path.Combine(_folder!, new string(node.Select(c => invalid.Contains(c) ? '_' : c).ToArray()) + ".lock");
     }
 
-    /// <summary>The file, opened with an exclusive lock (flock on Linux); null when it is missing or another process holds it.</summary>
+    /// <summary>The file, opened with an exclusive lock (flock on Linux); null when it is missing, held by another process, or not ours to open.</summary>
     private static FileStream? TryLock(string path, FileMode mode)
     {
         try
         {
             return new FileStream(path, mode, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        catch (IOException)
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
         {
-            return null;
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind: the next start finds it free and clears it then.
         }
     }
 
@@ -88,7 +96,7 @@ public sealed partial class NodeLiveness : IDisposable
         }
         var path = _own.Name;
         _own.Dispose();
-        File.Delete(path);
+        TryDelete(path);
     }
 
     private static partial class Log
