@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,7 +13,7 @@ namespace AutomationDesk.Tests.Browser;
 /// The desk on a real loopback port over a temporary SQLite file, and Debian's Chromium driven by Playwright:
 /// what a person uses, end to end.
 /// </summary>
-public sealed class BrowserDesk : WebApplicationFactory<Program>, IAsyncLifetime
+public sealed partial class BrowserDesk : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@desk.test";
     public const string AdminPassword = "Browser-Test-1";
@@ -62,6 +63,29 @@ public sealed class BrowserDesk : WebApplicationFactory<Program>, IAsyncLifetime
         await WaitForCircuitAsync(page);
         return page;
     }
+
+    /// <summary>
+    /// Saves the new workflow open in the editor and waits for the saved workflow's page. When it does not open, the
+    /// failure says what the page showed (its messages, the reconnect dialog) rather than only that time ran out.
+    /// </summary>
+    public static async Task SaveNewWorkflowAsync(IPage page)
+    {
+        await page.GetByTestId("save-workflow").ClickAsync();
+        try
+        {
+            await page.WaitForURLAsync(SavedWorkflowUrl(), new PageWaitForURLOptions { Timeout = 30_000 });
+        }
+        catch (TimeoutException e)
+        {
+            var messages = await page.Locator(".mud-snackbar").AllInnerTextsAsync();
+            var reconnecting = await page.Locator("#components-reconnect-modal").IsVisibleAsync();
+            throw new TimeoutException(
+                $"The saved workflow's page did not open; the page is at {page.Url}. Messages: [{string.Join(" | ", messages)}]. Reconnect dialog shown: {reconnecting}.", e);
+        }
+    }
+
+    [GeneratedRegex("/workflows/[0-9a-f-]{36}$")]
+    private static partial Regex SavedWorkflowUrl();
 
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-circuit-ready=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 15_000 });

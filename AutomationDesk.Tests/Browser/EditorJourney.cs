@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 
 namespace AutomationDesk.Tests.Browser;
 
-public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
+public sealed class EditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };
 
@@ -32,8 +32,7 @@ public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<Brow
 
         await Assertions.Expect(page.GetByTestId("validation-summary")).ToHaveCountAsync(0);
         await ScreenshotAsync(page, "workflow-editor.png");
-        await page.GetByTestId("save-workflow").ClickAsync();
-        await page.WaitForURLAsync(WorkflowUrl());
+        await BrowserDesk.SaveNewWorkflowAsync(page);
         await Assertions.Expect(page.GetByTestId("workflow-version")).ToHaveTextAsync("v1");
 
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
@@ -93,7 +92,4 @@ public sealed partial class EditorJourney(BrowserDesk desk) : IClassFixture<Brow
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
         }
     }
-
-    [GeneratedRegex("/workflows/[0-9a-f-]{36}$")]
-    private static partial Regex WorkflowUrl();
 }

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>A webhook workflow built in the editor, called from outside, watched live in the executions and webhook events lists.</summary>
-public sealed partial class WebhookJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
+public sealed class WebhookJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private const string Name = "Journey webhook greeting";
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 30_000 };
@@ -24,8 +23,7 @@ public sealed partial class WebhookJourney(BrowserDesk desk) : IClassFixture<Bro
         await page.Locator("[data-testid='add-step-transform']").ClickAsync();
         await page.Locator("div[data-field='steps[0].config.value'] textarea").FillAsync("{\"hello\": \"${trigger.body.name}\"}");
         await Assertions.Expect(page.GetByTestId("validation-summary")).ToHaveCountAsync(0);
-        await page.GetByTestId("save-workflow").ClickAsync();
-        await page.WaitForURLAsync(WorkflowUrl(), new() { Timeout = 15_000 });
+        await BrowserDesk.SaveNewWorkflowAsync(page);
 
         var urlElement = page.GetByTestId("webhook-url");
         await Assertions.Expect(urlElement).ToContainTextAsync("/api/webhooks/", new() { Timeout = 15_000 });
@@ -62,7 +60,4 @@ public sealed partial class WebhookJourney(BrowserDesk desk) : IClassFixture<Bro
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
         }
     }
-
-    [GeneratedRegex("/workflows/[0-9a-f-]{36}$")]
-    private static partial Regex WorkflowUrl();
 }
