@@ -24,12 +24,13 @@ public static class DeskDatabase
     }
 
     /// <summary>The folder of the database file, as a full path; null for an in-memory database.</summary>
-    public static string? FolderOf(string connectionString)
+    public static string? FolderOf(string connectionString) => FileOf(connectionString) is { } file ? Path.GetDirectoryName(file) : null;
+
+    /// <summary>The database file, as a full path; null for an in-memory database.</summary>
+    private static string? FileOf(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
-        return builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory
-            ? null
-            : Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        return builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory ? null : Path.GetFullPath(builder.DataSource);
     }
 
     /// <summary>Creates or migrates the schema and turns on WAL (kept in the file once set).</summary>
@@ -260,13 +261,7 @@ public static class DeskDatabase
         /// </summary>
         public SemaphoreSlim Gate(DbConnection connection) =>
             _byConnectionString.GetOrAdd(connection.ConnectionString, text =>
-                _byFile.GetOrAdd(FileOf(text), _ => new SemaphoreSlim(1, 1)));
-
-        private static string FileOf(string connectionString)
-        {
-            var source = new SqliteConnectionStringBuilder(connectionString).DataSource;
-            return source == ":memory:" || source.Length == 0 ? connectionString : Path.GetFullPath(source);
-        }
+                _byFile.GetOrAdd(FileOf(text) ?? text, _ => new SemaphoreSlim(1, 1)));
 
         private void Release(object? holder)
         {

@@ -28,21 +28,22 @@ public static class MultiRowInsert
             ?? throw new InvalidOperationException($"{typeof(T).Name} is not part of the model.");
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var columns = entityType.GetProperties().Where(p => p.ValueGenerated != ValueGenerated.OnAdd).ToList();
+        var values = columns.Select(c => (Mapping: (RelationalTypeMapping)c.GetTypeMapping(), Getter: c.GetGetter(), c.IsNullable)).ToList();
         var perStatement = Math.Max(1, MaxParameters / columns.Count);
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         for (var start = 0; start < rows.Count; start += perStatement)
         {
+            var end = Math.Min(start + perStatement, rows.Count);
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = Statement(table, columns, Math.Min(perStatement, rows.Count - start));
+            command.CommandText = Statement(table, columns, end - start);
             var n = 0;
-            foreach (var row in rows.Skip(start).Take(perStatement))
+            for (var row = start; row < end; row++)
             {
-                foreach (var column in columns)
+                foreach (var (mapping, getter, nullable) in values)
                 {
-                    var mapping = (RelationalTypeMapping)column.GetTypeMapping();
-                    command.Parameters.Add(mapping.CreateParameter(command, $"@p{n++}", column.GetGetter().GetClrValue(row), column.IsNullable));
+                    command.Parameters.Add(mapping.CreateParameter(command, $"@p{n++}", getter.GetClrValue(rows[row]), nullable));
                 }
             }
             await command.ExecuteNonQueryAsync(ct);
