@@ -53,6 +53,7 @@ public static class DeskCoreServices
         services.AddSingleton<CompiledWorkflowCache>();
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();
+        services.AddSingleton<DispatchFailures>();
         services.AddSingleton<RunCancellation>();
         services.AddSingleton<RunPause>();
         services.AddSingleton<Approvals>();

@@ -48,6 +48,8 @@ public static class DeskWebServices
         services.AddExceptionHandler<DeskExceptionHandler>();
         services.ConfigureHttpJsonOptions(options =>
         {
+            // A key given twice is refused (400 naming it), as in every other body the desk reads: see IncomingJson.
+            options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.Converters.Add(new DurationJsonConverter());
         });
@@ -56,7 +58,8 @@ public static class DeskWebServices
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobServerHealthCheck>("jobs", tags: ["ready"])
-            .AddCheck<CircuitBreakerHealthCheck>("circuits", tags: ["ready"]);
+            .AddCheck<CircuitBreakerHealthCheck>("circuits", tags: ["ready"])
+            .AddCheck<OrphanedRunsHealthCheck>("runs", tags: ["ready"]);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();

@@ -27,4 +27,11 @@ public sealed class EngineOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How many times in a row a run may fail to be run by the engine itself (not by a step: a step's failure follows the
+    /// step's retry policy) before it is ended <c>Failed</c> instead of being dispatched again.
+    /// </summary>
+    [Range(1, 100)]
+    public int MaxDispatchFailures { get; set; } = 3;
 }

@@ -27,6 +27,9 @@ public sealed class Execution
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
+    /// <summary>How many times in a row the engine failed to run this execution (see <see cref="DispatchFailures"/>).</summary>
+    public int DispatchFailures { get; set; }
+
     /// <summary>When a waiting run is due to be dispatched again.</summary>
     public DateTimeOffset? DueAt { get; set; }
 

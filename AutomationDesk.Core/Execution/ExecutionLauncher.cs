@@ -168,19 +168,7 @@ public sealed class ExecutionLauncher(
             return [];
         }
         var now = time.GetUtcNow();
-        var scope = new JsonObject
-        {
-            ["trigger"] = JsonNode.Parse(execution.TriggerInputJson),
-            ["workflow"] = new JsonObject { ["id"] = execution.WorkflowId, ["name"] = execution.WorkflowName, ["version"] = execution.WorkflowVersion },
-            ["execution"] = new JsonObject { ["id"] = execution.Id, ["correlationId"] = execution.CorrelationId },
-            ["vars"] = compiled.Vars,
-            ["now"] = now.ToString("O", CultureInfo.InvariantCulture),
-            ["today"] = now.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        };
-        if (execution.TriggerKind == TriggerTypes.Webhook)
-        {
-            scope["webhook"] = scope["trigger"]!.DeepClone();
-        }
+        var scope = new RunScope(execution, compiled, new Dictionary<string, string>(), time).Current();
         var result = new List<ExecutionKey>();
         foreach (var (name, template) in keys)
         {
@@ -189,7 +177,9 @@ public sealed class ExecutionLauncher(
                 var value = TemplateResolver.AsText(TemplateResolver.ResolveText(template, scope));
                 result.Add(new ExecutionKey { ExecutionId = execution.Id, Name = name, Value = value.Length > 256 ? value[..256] : value });
             }
-            catch (TemplateException e)
+#pragma warning disable CA1031 // A key that cannot be read is left out; the run still starts.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
                 db.ExecutionLogs.Add(new ExecutionLog
                 {

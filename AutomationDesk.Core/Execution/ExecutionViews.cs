@@ -46,9 +46,15 @@ public sealed record ExecutionLogView(long Id, DateTimeOffset Time, LogLevelName
 }
 
 /// <summary>JSON kept as text in a column.</summary>
+/// <summary>JSON the desk wrote itself: outputs, inputs, trigger payloads.</summary>
 public static class StoredJson
 {
-    public static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json);
+    // Deeper than what the desk accepts from outside (64): a step's output may wrap what it was given a few times.
+    private const int MaxDepth = 256;
+    private static readonly JsonSerializerOptions WriteOptions = new() { MaxDepth = MaxDepth };
+    private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = MaxDepth };
 
-    public static string? Write(JsonNode? node) => node?.ToJsonString(JsonSerializerOptions.Default);
+    public static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json, documentOptions: ReadOptions);
+
+    public static string? Write(JsonNode? node) => node?.ToJsonString(WriteOptions);
 }

@@ -57,6 +57,20 @@ public sealed partial class NodeLiveness : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// True when a process on this machine wrote <paramref name="owner"/> as a lease owner and has ended, as seen from a
+    /// look that changes nothing (for health reports; <see cref="HasEnded"/> also clears the dead process's file).
+    /// </summary>
+    public bool IsGone(string owner)
+    {
+        if (_folder is null || owner == _self)
+        {
+            return false;
+        }
+        using var taken = TryLock(LockFile(owner), FileMode.Open);
+        return taken is not null;
+    }
+
     private string LockFile(string node)
     {
         var invalid = Path.GetInvalidFileNameChars();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Workflows;
 
 namespace AutomationDesk.Core.Security;
 
@@ -75,7 +76,7 @@ public sealed class SecretMasker
             null => null,
             JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Apply(p.Value)))),
             JsonArray array => new JsonArray(array.Select(Apply).ToArray()),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => JsonValue.Create(Apply(v.GetValue<string>())),
+            JsonValue v when v.TryGetText(out var text) => JsonValue.Create(Apply(text)),
             _ => node.DeepClone(),
         };
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Web;
 using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Workflows;
 
 namespace AutomationDesk.Core.Triggers;
 
@@ -47,7 +48,7 @@ public sealed record WebhookRequest(
         {
             try
             {
-                body = JsonNode.Parse(Body);
+                body = IncomingJson.Parse(Body);
                 return true;
             }
             catch (JsonException e)

@@ -21,6 +21,7 @@ public static class DeskJson
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
             AllowTrailingCommas = false,
             ReadCommentHandling = JsonCommentHandling.Disallow,
+            AllowDuplicateProperties = false,
         };
         options.Converters.Add(new DurationJsonConverter());
         options.Converters.Add(new JsonStringEnumConverter());

@@ -85,7 +85,7 @@ public sealed class WorkflowImporter(IDbContextFactory<DeskDbContext> dbFactory,
         JsonNode? body;
         try
         {
-            body = JsonNode.Parse(json);
+            body = IncomingJson.Parse(json);
         }
         catch (JsonException e)
         {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core;
+using AutomationDesk.Core.Workflows;
 
 namespace AutomationDesk.Web.Api;
 
@@ -24,7 +25,7 @@ public static class RequestBody
         }
         try
         {
-            return JsonNode.Parse(text) as JsonObject
+            return IncomingJson.Parse(text) as JsonObject
                 ?? throw new DeskProblemException(ProblemKind.Invalid, "Bad request body", "The body must be a JSON object.");
         }
         catch (JsonException e)

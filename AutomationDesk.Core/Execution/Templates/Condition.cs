@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Workflows;
 
 namespace AutomationDesk.Core.Execution.Templates;
 
@@ -48,7 +49,7 @@ public static class Condition
                 {
                     yield return ($"{path}.left", "Required.");
                 }
-                var op = obj["operator"] is JsonValue o && o.GetValueKind() == JsonValueKind.String ? o.GetValue<string>() : null;
+                var op = obj["operator"].TextOrNull();
                 if (op is null || !Operators.Contains(op))
                 {
                     yield return ($"{path}.operator", $"Must be one of {string.Join(", ", Operators)}.");
@@ -75,8 +76,8 @@ public static class Condition
     {
         switch (condition)
         {
-            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                return JsonValue.Create(TemplateResolver.IsTruthy(TemplateResolver.ResolveText(v.GetValue<string>(), scope)));
+            case JsonValue v when v.TryGetText(out var text):
+                return JsonValue.Create(TemplateResolver.IsTruthy(TemplateResolver.ResolveText(text, scope)));
             case JsonObject obj when obj["all"] is JsonArray all:
                 return new JsonObject { ["all"] = new JsonArray(all.Select(c => Resolve(c, scope)).ToArray()) };
             case JsonObject obj when obj["any"] is JsonArray any:
@@ -123,7 +124,7 @@ public static class Condition
     }
 
     private static string OperatorOf(JsonObject condition) =>
-        condition["operator"] is JsonValue o && o.GetValueKind() == JsonValueKind.String ? o.GetValue<string>() : "eq";
+        condition["operator"].TextOrNull() ?? "eq";
 
     private static JsonNode? ResolveOrNull(JsonNode? node, JsonObject scope)
     {
@@ -142,7 +143,7 @@ public static class Condition
         null => true,
         JsonArray a => a.Count == 0,
         JsonObject o => o.Count == 0,
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>().Length == 0,
+        JsonValue v when v.TryGetText(out var text) => text.Length == 0,
         JsonValue v => v.GetValueKind() == JsonValueKind.Null,
         _ => false,
     };
@@ -203,8 +204,8 @@ public static class Condition
     private static double? AsNumber(JsonNode? node) => node switch
     {
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String
-            && double.TryParse(v.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        JsonValue v when v.TryGetText(out var text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
     };
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Workflows;
 
 namespace AutomationDesk.Core.Execution.Templates;
 
@@ -16,7 +17,7 @@ public static class TemplateResolver
         null => null,
         JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Resolve(p.Value, scope)))),
         JsonArray array => new JsonArray(array.Select(item => Resolve(item, scope)).ToArray()),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => ResolveText(v.GetValue<string>(), scope),
+        JsonValue v when v.TryGetText(out var text) => ResolveText(text, scope),
         _ => value.DeepClone(),
     };
 
@@ -93,8 +94,7 @@ public static class TemplateResolver
     public static string AsText(JsonNode? value) => value switch
     {
         null => "",
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => v.GetValue<string>(),
-        JsonValue v when v.GetValueKind() is JsonValueKind.Number => v.ToJsonString(),
+        JsonValue v when v.TryGetText(out var text) => text,
         _ => value.ToJsonString(),
     };
 
@@ -109,7 +109,7 @@ public static class TemplateResolver
             JsonValueKind.True => true,
             JsonValueKind.False or JsonValueKind.Null => false,
             JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) != 0,
-            JsonValueKind.String => v.GetValue<string>() is { Length: > 0 } s
+            JsonValueKind.String => v.TextOrNull() is { Length: > 0 } s
                 && !string.Equals(s, "false", StringComparison.OrdinalIgnoreCase) && s != "0",
             _ => true,
         },
@@ -133,8 +133,8 @@ public static class TemplateResolver
                     yield return expression;
                 }
                 break;
-            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                foreach (var (_, _, body) in TemplateExpression.Find(v.GetValue<string>()))
+            case JsonValue v when v.TryGetText(out var text):
+                foreach (var (_, _, body) in TemplateExpression.Find(text))
                 {
                     var expression = TemplateExpression.Parse(body);
                     for (var e = expression; e is not null; e = e.FallbackPath)

@@ -83,6 +83,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("DispatchFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("DraftDefinitionJson")
                         .HasColumnType("TEXT");
 

@@ -86,7 +86,7 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(text);
+            node = IncomingJson.Parse(text);
         }
         catch (JsonException e)
         {
@@ -207,7 +207,7 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
         {
             try
             {
-                return JsonNode.Parse(text);
+                return IncomingJson.Parse(text);
             }
             catch (JsonException)
             {

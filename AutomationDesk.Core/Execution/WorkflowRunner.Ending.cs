@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AutomationDesk.Core.Execution;
+
+public sealed partial class WorkflowRunner
+{
+    private sealed partial class Run
+    {
+        /// <summary>Sets the run's final or waiting state. Saved with the last checkpoint, in one commit.</summary>
+        private void Finish()
+        {
+            var now = _time.GetUtcNow();
+            execution.LeaseOwner = null;
+            execution.LeaseExpiresAt = null;
+            var waiting = execution.Steps.Where(s => s.Status is StepStatus.Waiting or StepStatus.Retrying).ToList();
+            if (_failed is null && waiting.Count > 0)
+            {
+                var retrying = waiting.Any(s => s.Status == StepStatus.Retrying);
+                var deciding = waiting.Any(Approvals.IsUndecided);
+                execution.Status = deciding ? ExecutionStatus.Paused : retrying ? ExecutionStatus.Retrying : ExecutionStatus.Waiting;
+                execution.DueAt = waiting.Min(s => s.ResumeAt);
+                if (Definition.Settings?.Timeout is { } limit && execution.StartedAt + limit < execution.DueAt)
+                {
+                    // Come back when the run's time is up, to end it then rather than at the next step's time.
+                    execution.DueAt = execution.StartedAt + limit;
+                }
+                execution.Progress = Progress();
+                AddLog(LogLevelName.Information, LogDomain.System, null,
+                    deciding ? "Run is paused for a decision" : retrying ? "Run waits to retry a step" : "Run is waiting");
+                return;
+            }
+            execution.CurrentStepId = null;
+            execution.FinishedAt = now;
+            execution.DurationMs = Duration(execution.StartedAt, now);
+            if (_failed is { } failed)
+            {
+                execution.Status = _failedByTimeout ? ExecutionStatus.TimedOut : ExecutionStatus.Failed;
+                execution.Progress = Progress();
+                execution.CurrentStepId = failed.StepId;
+                execution.ErrorHuman = $"Step '{failed.Name}' ({failed.StepId}) failed: {failed.ErrorHuman}";
+                execution.ErrorTech = failed.ErrorTech;
+                AddLog(LogLevelName.Error, LogDomain.System, null, "Run failed", new JsonObject { ["stepId"] = failed.StepId });
+                return;
+            }
+            try
+            {
+                execution.OutputJson = StoredJson.Write(_masker.Apply(Output()));
+                execution.Status = ExecutionStatus.Succeeded;
+                execution.Progress = 100;
+                AddLog(LogLevelName.Information, LogDomain.System, null, $"Run succeeded in {execution.DurationMs} ms");
+            }
+#pragma warning disable CA1031 // An output that cannot be built fails the run with a message, never its loop.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                execution.Status = ExecutionStatus.Failed;
+                execution.ErrorHuman = $"The workflow output could not be built: {e.Message}";
+                execution.ErrorTech = e is TemplateException ? null : e.ToString();
+                AddLog(LogLevelName.Error, LogDomain.System, null, execution.ErrorHuman);
+            }
+        }
+
+        private JsonNode? Output()
+        {
+            if (Definition.Settings?.Output is { } template)
+            {
+                return TemplateResolver.Resolve(template, _scope.Current());
+            }
+            var last = execution.Steps.Where(s => s.Status == StepStatus.Succeeded).MaxBy(s => s.Position);
+            return StoredJson.Parse(last?.OutputJson);
+        }
+
+        private int Progress() =>
+            execution.Steps.Count == 0 ? 100 : execution.Steps.Count(s => s.Status.IsFinal()) * 100 / execution.Steps.Count;
+
+        private async Task AfterFinishAsync(CancellationToken ct)
+        {
+            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused && execution.DueAt is { } due)
+            {
+                await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
+            }
+            else if (execution.Status == ExecutionStatus.Succeeded)
+            {
+                await NotifyAsync("succeeded", ct);
+            }
+            else if (execution.Status is ExecutionStatus.Failed or ExecutionStatus.TimedOut)
+            {
+                await NotifyAsync("failed", ct);
+            }
+        }
+
+        /// <summary>Raises the notification <c>settings.notifyOn</c> asks for, once per run and event.</summary>
+        /// <summary>A run its <c>settings.timeout</c> ended is a dead letter like a failed one: the same notification says so.</summary>
+        public Task AfterTimeoutAsync(string reason, CancellationToken ct)
+        {
+            execution.Status = ExecutionStatus.TimedOut;
+            execution.ErrorHuman = reason;
+            return NotifyAsync("failed", ct);
+        }
+
+        private async Task NotifyAsync(string what, CancellationToken ct)
+        {
+            // A run that failed is a dead letter: a person hears of it whether or not the workflow asked.
+            var deadLetter = what == "failed" && execution.TriggerKind != ExecutionLauncher.TestTriggerKind;
+            if (Definition.Settings?.NotifyOn.Contains(what) != true && !deadLetter)
+            {
+                return;
+            }
+            var (type, priority, message) = what switch
+            {
+                "failed" => (NotificationType.Error, NotificationPriority.High,
+                    $"{execution.ErrorHuman ?? "The run failed."} It is in dead letters: replay it, resume it from the failed step, or discard it."),
+                "succeeded" => (NotificationType.Success, NotificationPriority.Normal, $"Finished in {execution.DurationMs} ms."),
+                _ => (NotificationType.Info, NotificationPriority.Low, $"Started by {execution.TriggerKind}."),
+            };
+            await runner._notifications.CreateAsync(new NewNotification(
+                $"{execution.WorkflowName} {what}", message, type, priority, execution.Id, execution.WorkflowId,
+                StableId.Within(execution.Id, $"notify:{what}")), ct);
+        }
+
+    }
+}

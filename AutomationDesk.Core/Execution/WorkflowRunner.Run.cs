@@ -1,0 +1,377 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Workflows;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace AutomationDesk.Core.Execution;
+
+public sealed partial class WorkflowRunner
+{
+    /// <summary>The state of one run while it is on this worker.</summary>
+    private sealed partial class Run(WorkflowRunner runner, DeskDbContext db, Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues)
+    {
+        private readonly Dictionary<string, StepRun> _rows = execution.Steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
+        private readonly Dictionary<Task<StepOutcome>, StepRun> _running = [];
+        private readonly List<StepRun> _changedSteps = [];
+        private readonly List<ExecutionLog> _logs = [];
+        private readonly SecretMasker _masker = new(secretValues.Values);
+        private readonly TimeProvider _time = runner._time;
+        private readonly RunScope _scope = new(execution, compiled, secretValues, runner._time);
+        private StepRun? _failed;
+        private bool _failedByTimeout;
+
+        private WorkflowDefinition Definition => compiled.Definition;
+
+        public async Task ExecuteAsync(CancellationToken ct)
+        {
+            using var stepsCancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var renewDelay = new CancellationTokenSource();
+            var renewEvery = runner._options.LeaseDuration / 3;
+            var renewAt = _time.GetUtcNow() + renewEvery;
+            Task? renewTask = null;
+            RecoverInterrupted();
+            var firstStart = execution.Attempt == 1 && execution.Steps.All(s => s.Status == StepStatus.Pending);
+            AddLog(LogLevelName.Information, LogDomain.System, null, firstStart ? "Run started" : "Run resumed");
+            if (firstStart)
+            {
+                await NotifyAsync("started", ct);
+            }
+            try
+            {
+                while (true)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var toStart = _failed is null ? Settle() : [];
+                    if (toStart.Count > 0 && runner._pauses.IsRequested(execution.Id))
+                    {
+                        // Paused by hand: nothing new starts; once the running steps end, the run stops here.
+                        toStart = [];
+                        if (_running.Count == 0)
+                        {
+                            await PauseAsync(ct);
+                            return;
+                        }
+                    }
+                    if (_failed is not null && _running.Count > 0)
+                    {
+                        await StopOtherStepsAsync(stepsCancel);
+                    }
+                    var done = _running.Count == 0 && toStart.Count == 0;
+                    if (done)
+                    {
+                        Finish();
+                    }
+                    var now = _time.GetUtcNow();
+                    foreach (var row in toStart)
+                    {
+                        row.Status = StepStatus.Running;
+                        row.Attempts++;
+                        row.StartedAt = now;
+                        row.FinishedAt = null;
+                        row.DurationMs = null;
+                        execution.CurrentStepId = row.StepId;
+                        _changedSteps.Add(row);
+                        AddLog(LogLevelName.Debug, LogDomain.Step, row.StepId, $"Step '{row.StepId}' started (attempt {row.Attempts})");
+                    }
+                    // A step with side effects starts only after everything before it is durable; pure steps
+                    // (transform, condition…) are safe to run again, so their results are committed together.
+                    if (done || toStart.Any(HasSideEffects))
+                    {
+                        await CheckpointAsync(ct);
+                    }
+                    if (done)
+                    {
+                        await AfterFinishAsync(ct);
+                        return;
+                    }
+                    foreach (var row in toStart)
+                    {
+                        _running[StartStep(row, stepsCancel.Token)] = row;
+                    }
+                    // One timer serves every wait until it fires, instead of a new timer each time a step ends.
+                    renewTask ??= Task.Delay(Timers.Bounded(renewAt - _time.GetUtcNow()), _time, renewDelay.Token);
+                    var finished = await Task.WhenAny(_running.Keys.Append(renewTask));
+                    if (finished == renewTask)
+                    {
+                        renewTask = null;
+                        renewAt = _time.GetUtcNow() + renewEvery;
+                        if (!await RenewLeaseAsync(ct))
+                        {
+                            await LetGoAsync(stepsCancel);
+                            return;
+                        }
+                        continue;
+                    }
+                    var task = (Task<StepOutcome>)finished;
+                    var outcome = await task;
+                    var stepRow = _running[task];
+                    _running.Remove(task);
+                    Record(stepRow, outcome);
+                }
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // The row's lease owner is no longer this worker: the run was ended elsewhere (cancelled from another
+                // node) or taken over. Nothing of this worker's was written; the run is not ours to finish.
+                await LetGoAsync(stepsCancel);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // The desk is shutting down: leave the run for recovery and let it be claimed at once.
+                await ReleaseLeaseAsync();
+                throw;
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                // The engine itself failed (the database, say): stop the steps in flight before the run is handed back.
+                await StopStepsAsync(stepsCancel);
+                throw;
+            }
+            finally
+            {
+                runner._pauses.Forget(execution.Id);
+                await renewDelay.CancelAsync();
+            }
+        }
+
+        /// <summary>True when the run left this worker without ending here: its lease went to another worker or node.</summary>
+        public bool Lost { get; private set; }
+
+        /// <summary>Stops the steps in flight and lets the run go without writing anything more.</summary>
+        private async Task LetGoAsync(CancellationTokenSource stepsCancel)
+        {
+            Lost = true;
+            Log.LeaseLost(runner._logger, execution.Id);
+            await StopStepsAsync(stepsCancel);
+        }
+
+        private async Task StopStepsAsync(CancellationTokenSource stepsCancel)
+        {
+            await stepsCancel.CancelAsync();
+            await Task.WhenAll(_running.Keys.Select(t => t.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default)));
+        }
+
+        /// <summary>The run has failed: stop the other branches, then record how they ended.</summary>
+        private async Task StopOtherStepsAsync(CancellationTokenSource stepsCancel)
+        {
+            await stepsCancel.CancelAsync();
+            foreach (var (task, row) in _running.ToList())
+            {
+                Record(row, await task);
+            }
+            _running.Clear();
+        }
+
+        /// <summary>A step that was running when the desk stopped is run again (at-least-once per step).</summary>
+        private void RecoverInterrupted()
+        {
+            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Running))
+            {
+                row.Status = StepStatus.Pending;
+                _changedSteps.Add(row);
+                AddLog(LogLevelName.Warning, LogDomain.System, row.StepId, $"Step '{row.StepId}' was interrupted and will run again");
+            }
+        }
+
+        /// <summary>Ends due waits, skips what must be skipped, and returns the steps that may start now.</summary>
+        private List<StepRun> Settle()
+        {
+            var now = _time.GetUtcNow();
+            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Waiting && s.ResumeAt <= now))
+            {
+                if (row.Type == ApprovalStep.TypeName)
+                {
+                    SettleApproval(row, now);
+                    continue;
+                }
+                row.Status = StepStatus.Succeeded;
+                row.FinishedAt = now;
+                row.DurationMs = Duration(row.StartedAt, now);
+                row.ResumeAt = null;
+                _changedSteps.Add(row);
+                AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' finished waiting");
+            }
+            if (_failed is not null)
+            {
+                return [];
+            }
+            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Retrying && s.ResumeAt <= now))
+            {
+                row.Status = StepStatus.Pending;
+                row.ResumeAt = null;
+                _changedSteps.Add(row);
+            }
+            var limit = Definition.Settings?.MaxConcurrency ?? runner._options.MaxParallelSteps;
+            var toStart = new List<StepRun>();
+            bool changed;
+            do
+            {
+                changed = false;
+                foreach (var step in Definition.Steps)
+                {
+                    var row = _rows[step.Id];
+                    if (row.Status != StepStatus.Pending || toStart.Contains(row))
+                    {
+                        continue;
+                    }
+                    var upstream = compiled.Dependencies[step.Id].Select(d => _rows[d]).ToList();
+                    if (!upstream.All(u => IsSettled(u)))
+                    {
+                        continue;
+                    }
+                    if (upstream.Count > 0 && upstream.All(u => u.Status == StepStatus.Skipped))
+                    {
+                        Skip(row, "every step it depends on was skipped");
+                        changed = true;
+                        continue;
+                    }
+                    if (step.When is not null)
+                    {
+                        bool holds;
+                        try
+                        {
+                            holds = Condition.Evaluate(step.When, _scope.Current());
+                        }
+#pragma warning disable CA1031 // A condition that cannot be read fails its step, never the run's loop.
+                        catch (Exception e)
+#pragma warning restore CA1031
+                        {
+                            Fail(row, $"Its 'when' condition could not be read: {e.Message}", e is TemplateException ? null : e.ToString());
+                            return [];
+                        }
+                        if (!holds)
+                        {
+                            Skip(row, "its 'when' condition is false");
+                            changed = true;
+                            continue;
+                        }
+                    }
+                    if (_running.Count + toStart.Count < limit)
+                    {
+                        toStart.Add(row);
+                    }
+                }
+            }
+            while (changed);
+            return toStart;
+        }
+
+        /// <summary>Ends an approval step with its decision, or with its default decision when its time ran out.</summary>
+        private void SettleApproval(StepRun row, DateTimeOffset now)
+        {
+            var (decision, output) = Approvals.Settle(row, now);
+            row.ResumeAt = null;
+            row.OutputJson = output.ToJsonString();
+            var by = output["by"].TextOrNull();
+            var comment = output["comment"].TextOrNull();
+            if (decision == ApprovalDecision.Reject)
+            {
+                Fail(row, string.IsNullOrWhiteSpace(comment) ? $"Rejected by {by}." : $"Rejected by {by}: {comment}", null);
+                return;
+            }
+            row.Status = StepStatus.Succeeded;
+            row.FinishedAt = now;
+            row.DurationMs = Duration(row.StartedAt, now);
+            _changedSteps.Add(row);
+            AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' approved by {by}");
+        }
+
+        /// <summary>Leaves the run <c>Paused</c> between steps, as a person asked: checkpoint written, lease released, no timer.</summary>
+        private async Task PauseAsync(CancellationToken ct)
+        {
+            execution.Status = ExecutionStatus.Paused;
+            execution.DueAt = null;
+            execution.LeaseOwner = null;
+            execution.LeaseExpiresAt = null;
+            execution.Progress = Progress();
+            AddLog(LogLevelName.Information, LogDomain.System, null, "Run paused");
+            await CheckpointAsync(ct);
+        }
+
+        private bool HasSideEffects(StepRun row) => runner._registry.Find(row.Type)?.HasSideEffects ?? true;
+
+        /// <summary>Done for the purpose of its dependants: finished, or failed with <c>onError: continue</c>.</summary>
+        private static bool IsSettled(StepRun row) => row.Status is StepStatus.Succeeded or StepStatus.Skipped or StepStatus.Failed;
+
+        private void Skip(StepRun row, string reason)
+        {
+            var now = _time.GetUtcNow();
+            row.Status = StepStatus.Skipped;
+            row.FinishedAt = now;
+            _changedSteps.Add(row);
+            AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' skipped: {reason}");
+        }
+
+        private async Task CheckpointAsync(CancellationToken ct)
+        {
+            if (execution.Status == ExecutionStatus.Running)
+            {
+                execution.Progress = Progress();
+            }
+            if (!db.ChangeTracker.HasChanges() && _logs.Count == 0)
+            {
+                return;
+            }
+            // The lease owner is the row's concurrency token, and every checkpoint writes the row: a checkpoint goes in
+            // only while this worker still holds the run. If another node ended it (a cancel clears the owner), the
+            // write fails instead of overwriting that end, and no step with side effects starts after it.
+            db.Entry(execution).Property(e => e.LeaseOwner).IsModified = true;
+            await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
+            {
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+                await MultiRowInsert.InsertAsync(db, _logs, ct);
+                await write.CommitAsync(ct);
+            }
+            db.ChangeTracker.AcceptAllChanges();
+            _logs.Clear();
+            var changed = _changedSteps.Distinct().ToList();
+            _changedSteps.Clear();
+            foreach (var row in changed)
+            {
+                await runner._events.StepChangedAsync(StepRunView.From(row), ct);
+            }
+            await runner._events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
+        }
+
+
+        private async Task<bool> RenewLeaseAsync(CancellationToken ct)
+        {
+            var until = _time.GetUtcNow() + runner._options.LeaseDuration;
+            var owner = runner._options.NodeName;
+            var renewed = await db.Executions.Where(e => e.Id == execution.Id && e.LeaseOwner == owner)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.LeaseExpiresAt, until), ct);
+            return renewed == 1;
+        }
+
+        private async Task ReleaseLeaseAsync()
+        {
+            var owner = runner._options.NodeName;
+            await db.Executions.Where(e => e.Id == execution.Id && e.LeaseOwner == owner)
+                .ExecuteUpdateAsync(set => set.SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), CancellationToken.None);
+        }
+
+
+        /// <summary>Kept until the next checkpoint, and written there as one statement with it.</summary>
+        private void AddLog(LogLevelName level, LogDomain domain, string? stepId, string message, JsonNode? data = null) =>
+            _logs.Add(new ExecutionLog
+            {
+                ExecutionId = execution.Id,
+                Time = _time.GetUtcNow(),
+                Level = level,
+                Domain = domain,
+                StepId = stepId,
+                Message = _masker.Apply(message)!,
+                DataJson = StoredJson.Write(_masker.Apply(data)),
+            });
+
+        private static long? Duration(DateTimeOffset? from, DateTimeOffset to) => from is { } start ? (long)(to - start).TotalMilliseconds : null;
+    }
+}
