@@ -26,7 +26,7 @@ public static class IncomingJson
         }
         catch (JsonException e) when (FindRepeatedKey(Encoding.UTF8.GetBytes(json)) is { } repeated)
         {
-            throw new JsonException(repeated, e);
+            throw new JsonException(repeated.Message, repeated.Path, null, null, e);
         }
     }
 
@@ -39,12 +39,12 @@ public static class IncomingJson
         }
         catch (JsonException e) when (FindRepeatedKey(utf8Json) is { } repeated)
         {
-            throw new JsonException(repeated, e);
+            throw new JsonException(repeated.Message, repeated.Path, null, null, e);
         }
     }
 
-    /// <summary>"The key 'x' appears twice in $.a[0]." for the first repeated key, or null when every object's keys differ.</summary>
-    public static string? FindRepeatedKey(ReadOnlySpan<byte> utf8Json)
+    /// <summary>The first key that appears twice in one object, or null when every object's keys differ (or the text is malformed).</summary>
+    public static RepeatedKey? FindRepeatedKey(ReadOnlySpan<byte> utf8Json)
     {
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
         var containers = new Stack<Container>();
@@ -71,7 +71,7 @@ public static class IncomingJson
                         var name = reader.GetString()!;
                         if (!top.Keys!.Add(name))
                         {
-                            return $"The key '{name}' appears twice in {top.Path}.";
+                            return new RepeatedKey(name, top.Path);
                         }
                         top.LastKey = name;
                         break;
@@ -98,6 +98,12 @@ public static class IncomingJson
             return "$";
         }
         return parent.Keys is null ? $"{parent.Path}[{parent.Index - 1}]" : $"{parent.Path}.{parent.LastKey}";
+    }
+
+    /// <summary>A key given twice in the object at <paramref name="Path"/> (<c>$</c>, <c>$.a</c>, <c>$.a[0]</c>).</summary>
+    public sealed record RepeatedKey(string Key, string Path)
+    {
+        public string Message => $"The key '{Key}' appears twice in {(Path == "$" ? "the same object" : Path)}; give each key once.";
     }
 
     private sealed class Container(HashSet<string>? keys, string path)

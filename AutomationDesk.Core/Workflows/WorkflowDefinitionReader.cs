@@ -26,6 +26,10 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
     /// <summary>Parses and validates; throws <see cref="WorkflowValidationException"/> with every problem.</summary>
     public WorkflowDefinition Read(string json)
     {
+        if (IncomingJson.FindRepeatedKey(System.Text.Encoding.UTF8.GetBytes(json)) is { } repeated)
+        {
+            throw Single(repeated.Path == "$" ? repeated.Key : $"{repeated.Path[2..]}.{repeated.Key}", repeated.Message);
+        }
         WorkflowDefinition? definition;
         try
         {

@@ -192,7 +192,7 @@ public sealed class WorkflowStore(
         JsonObject body;
         try
         {
-            if (JsonNode.Parse(json) is not JsonObject parsed || !ServerFields.Any(parsed.ContainsKey))
+            if (IncomingJson.Parse(json) is not JsonObject parsed || !ServerFields.Any(parsed.ContainsKey))
             {
                 return json;
             }

@@ -40,7 +40,8 @@ public sealed class DeskExceptionHandler(IProblemDetailsService problems) : IExc
             {
                 Status = e.StatusCode,
                 Title = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large" : "Bad request",
-                Detail = e.Message,
+                // The binder's own words ("Failed to read parameter ...") do not say what is wrong with the JSON; the parser's do.
+                Detail = e.InnerException is System.Text.Json.JsonException json ? $"{e.Message} {json.Message}" : e.Message,
             },
             _ => null,
         };
