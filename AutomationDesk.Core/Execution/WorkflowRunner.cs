@@ -473,7 +473,7 @@ public sealed partial class WorkflowRunner(
                 return Task.FromResult(new StepOutcome(StepStatus.Failed, null, null, e is StepFailedException f ? f.Human : e.Message, null, []));
             }
             row.InputJson = StoredJson.Write(_masker.Apply(resolved));
-            var context = new StepContext(execution.Id, execution.WorkflowId, row.StepId, row.Attempts);
+            var context = new StepContext(execution.Id, execution.WorkflowId, row.StepId, row.Attempts, execution.OriginExecutionId);
             var timeout = step.Timeout ?? runner._options.DefaultStepTimeout;
             return RunStepAsync(descriptor, resolved, context, timeout, ct);
         }
