@@ -26,6 +26,7 @@ public sealed class HttpRedirectTests : IAsyncLifetime
             app.MapEcho(_home);
             app.Map("/away/{status:int}", (int status, HttpContext http) => Redirect(http, status, _second.Url("/echo/landed")));
             app.Map("/home/{status:int}", (int status, HttpContext http) => Redirect(http, status, "/echo/landed"));
+            app.Map("/ftp", (HttpContext http) => Redirect(http, 302, "ftp://127.0.0.1/file.txt"));
             app.Map("/circle", (HttpContext http) => Redirect(http, 302, "/circle"));
             app.Map("/back", (HttpContext http) => Redirect(http, 302, _second.Url("/echo/landed")));
         });
@@ -124,6 +125,15 @@ public sealed class HttpRedirectTests : IAsyncLifetime
 
         Assert.Equal(StepStatus.Failed, step.Status);
         Assert.Contains("redirected more than 5 times", step.ErrorHuman, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redirect_to_a_scheme_other_than_http_or_https_is_not_followed()
+    {
+        var step = await CallAsync(Http("call", _first.Url("/ftp")));
+
+        Assert.Equal(StepStatus.Failed, step.Status);
+        Assert.Contains("redirected to a ftp address", step.ErrorHuman, StringComparison.Ordinal);
     }
 
     [Fact]
