@@ -36,7 +36,7 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         try
         {
             response = await SendAsync(client, hop, timeout.Token);
-            for (var redirects = 0; hop.Redirected(response) is { } next; redirects++)
+            for (var redirects = 0; NextHop(hop, response) is { } next; redirects++)
             {
                 response.Dispose();
                 if (redirects == MaxRedirects)
@@ -76,6 +76,20 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
                 };
             }
             return StepResult.Done(output);
+        }
+    }
+
+    /// <summary>Where <paramref name="response"/> redirects to, or null when it is the answer; a redirect not followed lets the response go.</summary>
+    private static OutgoingRequest? NextHop(OutgoingRequest hop, HttpResponseMessage response)
+    {
+        try
+        {
+            return hop.Redirected(response);
+        }
+        catch (StepFailedException)
+        {
+            response.Dispose();
+            throw;
         }
     }
 
