@@ -21,6 +21,12 @@ public sealed class Execution
     public string? ErrorTech { get; set; }
     public string CorrelationId { get; set; } = "";
     public Guid? ParentExecutionId { get; set; }
+
+    /// <summary>
+    /// For a replayed or resumed run: the first run of its chain of retries. Its steps send that run's idempotency keys,
+    /// so a receiver sees the retry as a repeat of the same request. Null for any other run (a sub-workflow's child too).
+    /// </summary>
+    public Guid? OriginExecutionId { get; set; }
     public int Attempt { get; set; } = 1;
 
     /// <summary>Who holds the run now; set only by a conditional UPDATE so two workers never hold it at once.</summary>

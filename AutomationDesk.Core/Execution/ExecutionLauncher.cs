@@ -13,8 +13,10 @@ namespace AutomationDesk.Core.Execution;
 /// <summary>
 /// How a run was started and with what. A <paramref name="Held"/> run is written <c>Queued</c> but not dispatched: it waits
 /// behind another run of its workflow until someone dispatches it (a schedule's <c>queue</c> overlap policy).
+/// <paramref name="OriginExecutionId"/> is set for a replayed or resumed run only: the first run of its chain of retries.
 /// </summary>
-public sealed record RunRequest(string TriggerKind, JsonObject Input, string? CorrelationId = null, Guid? ParentExecutionId = null, bool Held = false);
+public sealed record RunRequest(
+    string TriggerKind, JsonObject Input, string? CorrelationId = null, Guid? ParentExecutionId = null, bool Held = false, Guid? OriginExecutionId = null);
 
 /// <summary>
 /// Starts runs: the execution row and its pending steps are written <c>Queued</c> in one commit, and only then
@@ -60,7 +62,7 @@ public sealed class ExecutionLauncher(
     {
         var workflow = await RunnableAsync(db, original.WorkflowId, ct) ?? throw WorkflowDeleted();
         var input = JsonNode.Parse(original.TriggerInputJson) as JsonObject ?? [];
-        var request = new RunRequest(original.TriggerKind, input, original.CorrelationId, original.Id);
+        var request = new RunRequest(original.TriggerKind, input, original.CorrelationId, original.Id, OriginExecutionId: original.OriginExecutionId ?? original.Id);
         return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, workflow.Compiled, null, request, actor, null, ct, reuse, original.Attempt + 1);
     }
 
@@ -120,6 +122,7 @@ public sealed class ExecutionLauncher(
             CreatedAt = now,
             CorrelationId = request.CorrelationId ?? id.ToString("N"),
             ParentExecutionId = request.ParentExecutionId,
+            OriginExecutionId = request.OriginExecutionId,
             DraftDefinitionJson = draftJson,
             Attempt = attempt,
             DueAt = request.Held ? HeldUntilReleased : null,

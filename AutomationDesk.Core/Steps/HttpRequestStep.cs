@@ -17,33 +17,36 @@ namespace AutomationDesk.Core.Steps;
 public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpStepOptions> options, HostCircuitBreakers breakers, TimeProvider time) : IStep<HttpRequestConfig>
 {
     public const string ClientName = "steps";
-    public const string IdempotencyHeader = "Idempotency-Key";
+    public const string IdempotencyHeader = OutgoingRequest.IdempotencyHeader;
+
+    /// <summary>How many redirects one call follows.</summary>
+    public const int MaxRedirects = 5;
 
     public async Task<StepResult> ExecuteAsync(HttpRequestConfig config, StepContext context, CancellationToken ct)
     {
         var limits = options.Value;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(config.Timeout ?? limits.DefaultTimeout);
-        using var request = BuildRequest(config);
-        if (config.IdempotencyKey && !request.Headers.Contains(IdempotencyHeader))
-        {
-            // The same on every attempt and every resume of this step in this run, so the receiver can drop a repeat.
-            request.Headers.TryAddWithoutValidation(IdempotencyHeader, $"{context.ExecutionId}:{context.StepId}");
-        }
+        // The key is the same on every attempt and every resume or replay of this step, so the receiver can drop a repeat.
+        var hop = FirstHop(config, config.IdempotencyKey ? context.IdempotencyKey : null);
         var client = clients.CreateClient(ClientName);
-        var target = $"{request.Method} {Shown(request.RequestUri!)}";
+        var target = $"{hop.Method} {Shown(hop.Uri)}";
         context.Log(LogLevelName.Information, target);
         HttpResponseMessage response;
         try
         {
-            response = await breakers.For(request.RequestUri!.Authority).ExecuteAsync(
-                async token => await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token), timeout.Token);
-        }
-        catch (BrokenCircuitException e)
-        {
-            throw new StepFailedException(
-                $"Calls to {request.RequestUri!.Authority} are paused after repeated failures; the desk tries again {(e.RetryAfter is { } wait ? $"in {wait.TotalSeconds:N0} s" : "shortly")}.",
-                null, e) { Transient = true, RetryAfter = e.RetryAfter };
+            response = await SendAsync(client, hop, timeout.Token);
+            for (var redirects = 0; NextHop(hop, response) is { } next; redirects++)
+            {
+                response.Dispose();
+                if (redirects == MaxRedirects)
+                {
+                    throw new StepFailedException($"{target} was redirected more than {MaxRedirects} times; the desk stopped following.");
+                }
+                context.Log(LogLevelName.Information, $"Redirected ({(int)response.StatusCode}) to {Shown(next.Uri)}");
+                hop = next;
+                response = await SendAsync(client, hop, timeout.Token);
+            }
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
         {
@@ -51,7 +54,7 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         }
         catch (HttpRequestException e)
         {
-            throw new StepFailedException($"Could not reach {Shown(request.RequestUri!)}: {e.Message}", null, e) { Transient = !NetworkGuard.IsRefusal(e) };
+            throw new StepFailedException($"Could not reach {Shown(hop.Uri)}: {e.Message}", null, e) { Transient = !NetworkGuard.IsRefusal(e) };
         }
         using (response)
         {
@@ -76,6 +79,37 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         }
     }
 
+    /// <summary>Where <paramref name="response"/> redirects to, or null when it is the answer; a redirect not followed lets the response go.</summary>
+    private static OutgoingRequest? NextHop(OutgoingRequest hop, HttpResponseMessage response)
+    {
+        try
+        {
+            return hop.Redirected(response);
+        }
+        catch (StepFailedException)
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One hop, through the circuit breaker of the host it goes to.</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpClient client, OutgoingRequest hop, CancellationToken ct)
+    {
+        using var request = hop.ToMessage();
+        try
+        {
+            return await breakers.For(hop.Uri.Authority).ExecuteAsync(
+                async token => await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token), ct);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new StepFailedException(
+                $"Calls to {hop.Uri.Authority} are paused after repeated failures; the desk tries again {(e.RetryAfter is { } wait ? $"in {wait.TotalSeconds:N0} s" : "shortly")}.",
+                null, e) { Transient = true, RetryAfter = e.RetryAfter };
+        }
+    }
+
     private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
     {
         { Delta: { } delta } => delta,
@@ -91,7 +125,7 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
     /// </summary>
     private static string Shown(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
 
-    private static HttpRequestMessage BuildRequest(HttpRequestConfig config)
+    private static OutgoingRequest FirstHop(HttpRequestConfig config, string? idempotencyKey)
     {
         var builder = new UriBuilder(config.Url);
         if (config.Query is { Count: > 0 } query)
@@ -99,22 +133,23 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
             var extra = string.Join("&", query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
             builder.Query = string.IsNullOrEmpty(builder.Query) ? extra : builder.Query.TrimStart('?') + "&" + extra;
         }
-        var request = new HttpRequestMessage(new HttpMethod(config.Method.ToUpperInvariant()), builder.Uri);
-        if (config.Body is { } body)
+        OutgoingBody? body = config.Body switch
         {
-            request.Content = body.GetValueKind() == JsonValueKind.String
-                ? new StringContent(body.GetValue<string>(), Encoding.UTF8, config.ContentType ?? "text/plain")
-                : new StringContent(body.ToJsonString(), Encoding.UTF8, config.ContentType ?? "application/json");
-        }
-        foreach (var (name, value) in config.Headers ?? new Dictionary<string, string>())
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value))
-            {
-                request.Content?.Headers.Remove(name);
-                request.Content?.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-        return request;
+            null => null,
+            { } text when text.GetValueKind() == JsonValueKind.String =>
+                new(text.GetValue<string>(), MediaType(config.ContentType ?? "text/plain")),
+            { } json => new(json.ToJsonString(), MediaType(config.ContentType ?? "application/json")),
+        };
+        return new OutgoingRequest(new HttpMethod(config.Method.ToUpperInvariant()), builder.Uri, builder.Uri, body,
+            (config.Headers ?? new Dictionary<string, string>()).ToList(), idempotencyKey);
+    }
+
+    /// <summary>The configured media type, with a UTF-8 charset unless it names one (the text is sent as UTF-8).</summary>
+    private static MediaTypeHeaderValue MediaType(string contentType)
+    {
+        var mediaType = MediaTypeHeaderValue.Parse(contentType);
+        mediaType.CharSet ??= "utf-8";
+        return mediaType;
     }
 
     private static async Task<JsonNode?> ReadBodyAsync(HttpResponseMessage response, int maxBytes, CancellationToken ct)
@@ -186,14 +221,33 @@ public sealed record HttpRequestConfig : IValidatableConfig
     public TimeSpan? Timeout { get; init; }
     /// <summary>Return 4xx/5xx answers as output instead of failing the step.</summary>
     public bool AllowErrorStatus { get; init; }
-    /// <summary>Send <c>Idempotency-Key: {executionId}:{stepId}</c> (the same on every attempt); off with <c>false</c>.</summary>
+    /// <summary>
+    /// Send <c>Idempotency-Key: {executionId}:{stepId}</c>, the same on every attempt and, with the id of the run it came
+    /// from, in a replay or resume; off with <c>false</c>.
+    /// </summary>
     public bool IdempotencyKey { get; init; } = true;
 
     public IEnumerable<(string Field, string Message)> Validate()
     {
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (OutgoingHeaders.UrlRefusal(Url) is { } refusal)
+        {
+            yield return ("url", refusal);
+        }
+        else if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             yield return ("url", $"'{Url}' is not an absolute http or https URL.");
+        }
+        foreach (var (name, value) in Headers ?? new Dictionary<string, string>())
+        {
+            if (OutgoingHeaders.Refusal(name, value) is { } header)
+            {
+                yield return ("headers", header);
+            }
+        }
+        if (ContentType is { } contentType
+            && (OutgoingHeaders.Refusal("Content-Type", contentType) is not null || !MediaTypeHeaderValue.TryParse(contentType, out _)))
+        {
+            yield return ("contentType", "Not a media type such as application/json or text/csv; charset=utf-8.");
         }
         if (!Methods.Contains(Method.ToUpperInvariant()))
         {
@@ -218,8 +272,8 @@ public static class HttpStepClient
                 return new SocketsHttpHandler
                 {
                     ConnectCallback = NetworkGuard.ConnectCallback(() => options.CurrentValue),
-                    AllowAutoRedirect = true,
-                    MaxAutomaticRedirections = 5,
+                    // The step follows redirects itself, so that its own headers go to the configured origin only.
+                    AllowAutoRedirect = false,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     UseCookies = false,
                 };

@@ -3,14 +3,16 @@ using System.ComponentModel.DataAnnotations;
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>Limits of outgoing HTTP from steps. Bound from the <c>Http</c> section.</summary>
-public sealed class HttpStepOptions
+public sealed class HttpStepOptions : IValidatableObject
 {
-    /// <summary>Let steps call loopback, private, link-local and other internal addresses. Off by default.</summary>
+    /// <summary>Let steps call loopback, private, link-local, this host's own and other internal addresses. Off by default.</summary>
     public bool AllowPrivateNetworks { get; set; }
 
     /// <summary>
-    /// Host names steps may reach even when they resolve to internal addresses (an intranet service the desk is
-    /// meant to call). Only the name is trusted: a redirect from it to another internal host is still refused.
+    /// Hosts steps may reach even when they resolve to internal addresses (an intranet service the desk is meant to
+    /// call), each with an optional port (see <see cref="AllowedHost"/>): <c>intranet.example</c> allows ports 80 and
+    /// 443 only, <c>localhost:8080</c> that port only. Only the name is trusted: a redirect from it to another internal
+    /// host is still refused.
     /// </summary>
     public IReadOnlyList<string> AllowedHosts { get; set; } = [];
 
@@ -22,4 +24,12 @@ public sealed class HttpStepOptions
     public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>The entries of <see cref="AllowedHosts"/> that read; the others fail the start (see <see cref="Validate"/>).</summary>
+    public IEnumerable<AllowedHost> AllowedHostEntries() =>
+        AllowedHosts.Select(entry => AllowedHost.TryParse(entry, out var allowed, out _) ? allowed : null).OfType<AllowedHost>();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) => AllowedHosts
+        .Select(entry => AllowedHost.TryParse(entry, out _, out var error) ? null : new ValidationResult(error, [nameof(AllowedHosts)]))
+        .OfType<ValidationResult>();
 }

@@ -1,25 +1,31 @@
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>
-/// Decides which addresses outgoing step traffic may reach. It is applied where the socket connects, after DNS,
-/// so a name that resolves to an internal address, or a redirect to one, is refused as well.
+/// Decides which addresses outgoing step traffic may reach. It is applied where the socket connects, after DNS, to the
+/// very addresses the socket connects to, so a name that resolves to an internal address (now or, rebinding, on the
+/// next lookup), or a redirect to one, is refused as well.
 /// </summary>
 public static class NetworkGuard
 {
     private static readonly (IPAddress Network, int Prefix)[] BlockedV4 =
     [
-        (IPAddress.Parse("0.0.0.0"), 8),        // "this" network
+        (IPAddress.Parse("0.0.0.0"), 8),        // "this" network; 0.0.0.0 reaches this host
         (IPAddress.Parse("10.0.0.0"), 8),       // private
         (IPAddress.Parse("100.64.0.0"), 10),    // carrier-grade NAT
         (IPAddress.Parse("127.0.0.0"), 8),      // loopback
         (IPAddress.Parse("169.254.0.0"), 16),   // link-local, cloud metadata
         (IPAddress.Parse("172.16.0.0"), 12),    // private
         (IPAddress.Parse("192.0.0.0"), 24),     // IETF protocol assignments
+        (IPAddress.Parse("192.0.2.0"), 24),     // documentation (TEST-NET-1)
+        (IPAddress.Parse("192.88.99.0"), 24),   // 6to4 relay anycast
         (IPAddress.Parse("192.168.0.0"), 16),   // private
         (IPAddress.Parse("198.18.0.0"), 15),    // benchmarking
+        (IPAddress.Parse("198.51.100.0"), 24),  // documentation (TEST-NET-2)
+        (IPAddress.Parse("203.0.113.0"), 24),   // documentation (TEST-NET-3)
         (IPAddress.Parse("224.0.0.0"), 4),      // multicast
         (IPAddress.Parse("240.0.0.0"), 4),      // reserved, broadcast
     ];
@@ -28,44 +34,98 @@ public static class NetworkGuard
     [
         (IPAddress.Parse("::"), 128),           // unspecified
         (IPAddress.Parse("::1"), 128),          // loopback
+        (IPAddress.Parse("64:ff9b:1::"), 48),   // NAT64 for local use
+        (IPAddress.Parse("100::"), 64),         // discard-only
+        (IPAddress.Parse("2001:db8::"), 32),    // documentation
         (IPAddress.Parse("fc00::"), 7),         // unique local
         (IPAddress.Parse("fe80::"), 10),        // link-local
+        (IPAddress.Parse("fec0::"), 10),        // site-local (deprecated, still routed by some)
         (IPAddress.Parse("ff00::"), 8),         // multicast
     ];
 
-    /// <summary>Why the address may not be reached, or null when it may.</summary>
-    public static string? Refusal(IPAddress address)
+    /// <summary>Why the address may not be reached, or null when it may; this host's own addresses are listed anew.</summary>
+    public static string? Refusal(IPAddress address) => Refusal(address, OwnAddresses());
+
+    /// <summary>
+    /// Why the address may not be reached, or null when it may. <paramref name="own"/> are this host's addresses: a
+    /// public address of the host's own interface reaches services that listen on all interfaces but trust no one.
+    /// An IPv6 address that carries an IPv4 address (mapped, compatible, translated, NAT64, 6to4, Teredo, ISATAP) is
+    /// judged by the IPv4 address it leads to.
+    /// </summary>
+    public static string? Refusal(IPAddress address, IReadOnlyCollection<IPAddress> own)
     {
-        if (address.IsIPv4MappedToIPv6)
+        var bytes = address.GetAddressBytes();
+        if (own.Any(o => o.GetAddressBytes().AsSpan().SequenceEqual(bytes)))
         {
-            return Refusal(address.MapToIPv4());
+            return $"{address} is an address of this machine";
         }
-        if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        if (address.AddressFamily == AddressFamily.InterNetwork)
         {
-            var bytes = address.GetAddressBytes();
-            // NAT64 (64:ff9b::/96) and IPv4-compatible (::/96) forms carry an IPv4 address in the last four bytes.
-            if ((bytes[0] == 0x00 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b && bytes.Skip(4).Take(8).All(b => b == 0))
-                || (bytes.Take(12).All(b => b == 0) && !address.Equals(IPAddress.IPv6Loopback) && !address.Equals(IPAddress.IPv6Any)))
-            {
-                return Refusal(new IPAddress(bytes[12..]));
-            }
-            return BlockedV6.Any(b => InRange(address, b.Network, b.Prefix)) ? $"{address} is a loopback, link-local, unique-local or multicast address" : null;
+            return BlockedV4.Any(b => InRange(bytes, b.Network, b.Prefix)) ? $"{address} is a loopback, private, link-local, CGNAT, multicast or reserved address" : null;
         }
-        return BlockedV4.Any(b => InRange(address, b.Network, b.Prefix)) ? $"{address} is a loopback, private, link-local, CGNAT or reserved address" : null;
+        if (BlockedV6.Any(b => InRange(bytes, b.Network, b.Prefix)))
+        {
+            return $"{address} is a loopback, link-local, unique-local, multicast or reserved address";
+        }
+        return EmbeddedIPv4(bytes) is { } inner && Refusal(inner, own) is { } refusal ? $"{address} leads to {refusal}" : null;
     }
 
-    private static bool InRange(IPAddress address, IPAddress network, int prefix)
+    /// <summary>The IPv4 address an IPv6 address carries and leads to, or null when it carries none.</summary>
+    private static IPAddress? EmbeddedIPv4(byte[] v6)
     {
-        var a = address.GetAddressBytes();
+        var span = v6.AsSpan();
+        if (span[..10].IndexOfAnyExcept((byte)0) < 0 && (span[10..12].SequenceEqual(stackalloc byte[] { 0xff, 0xff }) || span[10..12].IndexOfAnyExcept((byte)0) < 0))
+        {
+            return new IPAddress(span[12..]); // ::ffff:a.b.c.d (mapped) and ::a.b.c.d (compatible)
+        }
+        if (span[..8].IndexOfAnyExcept((byte)0) < 0 && span[8..12].SequenceEqual(stackalloc byte[] { 0xff, 0xff, 0, 0 }))
+        {
+            return new IPAddress(span[12..]); // ::ffff:0:a.b.c.d (translated)
+        }
+        if (span[..4].SequenceEqual(stackalloc byte[] { 0x00, 0x64, 0xff, 0x9b }) && span[4..12].IndexOfAnyExcept((byte)0) < 0)
+        {
+            return new IPAddress(span[12..]); // 64:ff9b::a.b.c.d (NAT64)
+        }
+        if (span[0] == 0x20 && span[1] == 0x02)
+        {
+            return new IPAddress(span[2..6]); // 2002:aabb:ccdd::/48 (6to4)
+        }
+        if (span[..4].SequenceEqual(stackalloc byte[] { 0x20, 0x01, 0, 0 }))
+        {
+            // Teredo: the client's address, inverted, in the last four bytes.
+            return new IPAddress(new[] { (byte)~span[12], (byte)~span[13], (byte)~span[14], (byte)~span[15] });
+        }
+        if ((span[8] is 0x00 or 0x02) && span[9] == 0x00 && span[10] == 0x5e && span[11] == 0xfe)
+        {
+            return new IPAddress(span[12..]); // ISATAP interface identifier
+        }
+        return null;
+    }
+
+    /// <summary>Every address of this host's network interfaces (loopback included).</summary>
+    private static IReadOnlyCollection<IPAddress> OwnAddresses()
+    {
+        try
+        {
+            return NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToList();
+        }
+        catch (NetworkInformationException)
+        {
+            return []; // The ranges above still refuse loopback and private addresses.
+        }
+    }
+
+    private static bool InRange(byte[] address, IPAddress network, int prefix)
+    {
         var n = network.GetAddressBytes();
-        if (a.Length != n.Length)
+        if (address.Length != n.Length)
         {
             return false;
         }
-        for (var i = 0; i < a.Length && prefix > 0; i++, prefix -= 8)
+        for (var i = 0; i < address.Length && prefix > 0; i++, prefix -= 8)
         {
             var mask = prefix >= 8 ? 0xFF : (byte)(0xFF << (8 - prefix));
-            if ((a[i] & mask) != (n[i] & mask))
+            if ((address[i] & mask) != (n[i] & mask))
             {
                 return false;
             }
@@ -73,10 +133,6 @@ public static class NetworkGuard
         return true;
     }
 
-    /// <summary>
-    /// A connect callback for <see cref="SocketsHttpHandler"/> that refuses blocked addresses, unless the options
-    /// allow internal networks or name the host in <see cref="HttpStepOptions.AllowedHosts"/>.
-    /// </summary>
     private const string RefusalMark = "AutomationDesk.NetworkGuard.Refused";
 
     /// <summary>Whether the request failed because the guard refused its address (which no retry can change).</summary>
@@ -92,20 +148,29 @@ public static class NetworkGuard
         return false;
     }
 
+    /// <summary>
+    /// A connect callback for <see cref="SocketsHttpHandler"/> that connects only to addresses the guard allows, unless
+    /// the options allow internal networks or list the host and port in <see cref="HttpStepOptions.AllowedHosts"/>.
+    /// Each address is checked as resolved for this connection, and the socket connects to those addresses only.
+    /// </summary>
     public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> ConnectCallback(Func<HttpStepOptions> options) =>
         async (context, ct) =>
         {
             var host = context.DnsEndPoint.Host;
+            var port = context.DnsEndPoint.Port;
+            var scheme = context.InitialRequestMessage.RequestUri?.Scheme ?? Uri.UriSchemeHttp;
             var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
                 ? [literal]
                 : await Dns.GetHostAddressesAsync(host, ct);
             var limits = options();
-            var trusted = limits.AllowPrivateNetworks || limits.AllowedHosts.Contains(host, StringComparer.OrdinalIgnoreCase);
-            var allowed = trusted ? addresses : addresses.Where(a => Refusal(a) is null).ToArray();
+            var trusted = limits.AllowPrivateNetworks || limits.AllowedHostEntries().Any(a => a.Allows(host, port, scheme));
+            var own = trusted ? [] : OwnAddresses();
+            var allowed = trusted ? addresses : addresses.Where(a => Refusal(a, own) is null).ToArray();
             if (allowed.Length == 0)
             {
-                var reason = addresses.Length == 0 ? $"{host} has no address" : Refusal(addresses[0]);
-                throw new HttpRequestException($"Refused to connect to {host}: {reason}. An administrator can allow internal addresses with Http:AllowPrivateNetworks.")
+                var reason = addresses.Length == 0 ? $"{host} has no address" : Refusal(addresses[0], own);
+                throw new HttpRequestException(
+                    $"Refused to connect to {host}:{port}: {reason}. An administrator can allow it with Http:AllowedHosts (host:port), or allow every internal address with Http:AllowPrivateNetworks.")
                 {
                     Data = { [RefusalMark] = true },
                 };
@@ -113,7 +178,7 @@ public static class NetworkGuard
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct);
+                await socket.ConnectAsync(allowed, port, ct);
                 return new NetworkStream(socket, ownsSocket: true);
             }
             catch

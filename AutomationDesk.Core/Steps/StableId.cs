@@ -9,7 +9,11 @@ namespace AutomationDesk.Core.Steps;
 /// </summary>
 public static class StableId
 {
-    public static Guid For(string kind, StepContext context) => Within(context.ExecutionId, $"{kind}:{context.IdempotencyKey}");
+    /// <summary>
+    /// The run's own id, not its idempotency key: a retried run sends the key of the run it came from, but writes rows
+    /// of its own.
+    /// </summary>
+    public static Guid For(string kind, StepContext context) => Within(context.ExecutionId, $"{kind}:{context.ExecutionId}:{context.StepId}");
 
     public static Guid Within(Guid executionId, string key)
     {

@@ -4,8 +4,12 @@ using AutomationDesk.Core.Execution;
 
 namespace AutomationDesk.Core.Steps;
 
-/// <summary>What a running step knows of its run. Log rows are kept here and written with the step's checkpoint.</summary>
-public sealed class StepContext(Guid executionId, Guid workflowId, string stepId, int attempt)
+/// <summary>
+/// What a running step knows of its run. Log rows are kept here and written with the step's checkpoint.
+/// <paramref name="originExecutionId"/> is the first run of a replayed or resumed run's chain of retries
+/// (<see cref="Execution.Execution.OriginExecutionId"/>); null for a run that is not a retry.
+/// </summary>
+public sealed class StepContext(Guid executionId, Guid workflowId, string stepId, int attempt, Guid? originExecutionId = null)
 {
     private readonly ConcurrentQueue<StepLogEntry> _logs = new();
 
@@ -14,8 +18,14 @@ public sealed class StepContext(Guid executionId, Guid workflowId, string stepId
     public string StepId { get; } = stepId;
     public int Attempt { get; } = attempt;
 
-    /// <summary>A value that stays the same for this step of this run across retries and resumes.</summary>
-    public string IdempotencyKey => $"{ExecutionId}:{StepId}";
+    /// <summary>The run whose idempotency keys this run sends: the first of its chain of retries, or itself.</summary>
+    public Guid OriginExecutionId { get; } = originExecutionId ?? executionId;
+
+    /// <summary>
+    /// <c>{originExecutionId}:{stepId}</c>: the same for this step on every attempt, and in every replay or resume of the
+    /// run, so a receiver can tell a repeat from a new request.
+    /// </summary>
+    public string IdempotencyKey => $"{OriginExecutionId}:{StepId}";
 
     public void Log(LogLevelName level, string message, JsonNode? data = null) => _logs.Enqueue(new StepLogEntry(level, message, data));
 

@@ -112,6 +112,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasMaxLength(128)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("OriginExecutionId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OutputJson")
                         .HasColumnType("TEXT");
 

@@ -51,6 +51,7 @@ public sealed class DashboardPageTests : RunsPageTest
         var retry = await db.Executions.SingleAsync(e => e.ParentExecutionId == failed.Id);
         Assert.Equal(failed.WorkflowId, retry.WorkflowId);
         Assert.Contains("\"linus\"", retry.TriggerInputJson, StringComparison.Ordinal);
+        Assert.Equal(failed.Id, retry.OriginExecutionId);
     }
 
     [Fact]

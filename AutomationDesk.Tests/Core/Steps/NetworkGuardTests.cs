@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Tests.Support;
@@ -15,15 +17,15 @@ public sealed class NetworkGuardTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _desk = await CoreDesk.StartAsync(new Dictionary<string, string?>
-        {
-            ["Http:AllowPrivateNetworks"] = "false",
-            ["Http:AllowedHosts:0"] = "127.0.0.1",
-        });
         _server = await LoopbackServer.StartAsync(app =>
         {
             app.MapEcho();
             app.MapGet("/jump", (HttpContext http) => Results.Redirect($"http://localhost:{http.Connection.LocalPort}/echo/landed"));
+        });
+        _desk = await CoreDesk.StartAsync(new Dictionary<string, string?>
+        {
+            ["Http:AllowPrivateNetworks"] = "false",
+            ["Http:AllowedHosts:0"] = $"127.0.0.1:{_server.Port}",
         });
     }
 
@@ -57,6 +59,30 @@ public sealed class NetworkGuardTests : IAsyncLifetime
     [InlineData("::ffff:127.0.0.1")]
     [InlineData("::ffff:10.0.0.1")]
     [InlineData("64:ff9b::a9fe:a9fe")]
+    [InlineData("::127.0.0.1")]
+    [InlineData("::10.0.0.1")]
+    [InlineData("::")]
+    [InlineData("::ffff:0:7f00:1")]
+    [InlineData("2002:7f00:0001::")]
+    [InlineData("2002:0a00:0001::1")]
+    [InlineData("2002:a9fe:a9fe::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:80ff:fffe")]
+    [InlineData("2001:0:4136:e378:8000:63bf:f5ff:fffe")]
+    [InlineData("2001:4860::5efe:7f00:1")]
+    [InlineData("64:ff9b:1::a00:1")]
+    [InlineData("ff02::1")]
+    [InlineData("ff0e::1")]
+    [InlineData("fec0::1")]
+    [InlineData("fe80::1%1")]
+    [InlineData("2001:db8::1")]
+    [InlineData("100::1")]
+    [InlineData("224.0.0.1")]
+    [InlineData("239.255.255.250")]
+    [InlineData("255.255.255.255")]
+    [InlineData("100.127.255.254")]
+    [InlineData("192.0.2.1")]
+    [InlineData("198.51.100.1")]
+    [InlineData("203.0.113.1")]
     public void Internal_addresses_are_refused(string address)
     {
         Assert.NotNull(NetworkGuard.Refusal(IPAddress.Parse(address)));
@@ -66,9 +92,48 @@ public sealed class NetworkGuardTests : IAsyncLifetime
     [InlineData("93.184.215.14")]
     [InlineData("8.8.8.8")]
     [InlineData("2606:4700:4700::1111")]
+    [InlineData("::ffff:8.8.8.8")]
+    [InlineData("2002:0808:0808::1")]
+    [InlineData("2001:0:4136:e378:8000:63bf:f7f7:f7f7")]
+    [InlineData("100.128.0.1")]
     public void Public_addresses_are_allowed(string address)
     {
-        Assert.Null(NetworkGuard.Refusal(IPAddress.Parse(address)));
+        Assert.Null(NetworkGuard.Refusal(IPAddress.Parse(address), []));
+    }
+
+    [Theory]
+    [InlineData("93.184.215.14")]
+    [InlineData("::ffff:93.184.215.14")]
+    [InlineData("2002:5db8:d70e::1")]
+    public void An_address_of_this_machine_is_refused_even_when_it_is_public(string address)
+    {
+        IPAddress[] own = [IPAddress.Parse("93.184.215.14")];
+
+        Assert.Contains("this machine", NetworkGuard.Refusal(IPAddress.Parse(address), own), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_address_of_this_machine_s_network_interfaces_is_refused_as_its_own()
+    {
+        var own = NetworkInterface.GetAllNetworkInterfaces().SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(u => u.Address).ToList();
+
+        Assert.NotEmpty(own);
+        Assert.All(own, address => Assert.Contains("this machine", NetworkGuard.Refusal(address), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_step_may_not_call_this_machine_on_the_address_of_its_network_interface()
+    {
+        var address = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(u => u.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? IPAddress.Loopback;
+
+        var step = await CallAsync($"http://{address}:{_server.Port}/echo/a");
+
+        AssertRefused(step);
+        Assert.Contains("this machine", step.ErrorHuman, StringComparison.Ordinal);
     }
 
     [Theory]
