@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Security;
 
 namespace AutomationDesk.Core.Steps;
 
@@ -13,6 +14,9 @@ public sealed class StepContext(Guid executionId, Guid workflowId, string stepId
     public Guid WorkflowId { get; } = workflowId;
     public string StepId { get; } = stepId;
     public int Attempt { get; } = attempt;
+
+    /// <summary>Masks the run's secrets in what a step writes itself (records, notifications); the runner masks the rest.</summary>
+    public SecretMasker Masker { get; init; } = SecretMasker.None;
 
     /// <summary>A value that stays the same for this step of this run across retries and resumes.</summary>
     public string IdempotencyKey => $"{ExecutionId}:{StepId}";
