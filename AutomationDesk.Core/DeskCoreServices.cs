@@ -64,6 +64,8 @@ public static class DeskCoreServices
         services.AddSingleton(sp => new NodeLiveness(
             DeskDatabase.FolderOf(connectionString), sp.GetRequiredService<IOptions<EngineOptions>>(), sp.GetRequiredService<ILogger<NodeLiveness>>()));
         services.AddSingleton<SecretStore>();
+        services.AddSingleton<SigningSecrets>();
+        services.AddSingleton<SigningSecretEncryption>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<WebhookTokens>();

@@ -21,7 +21,7 @@ public sealed record SignatureVerdict(bool Valid, string? Reason)
 /// (<c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c>). Timestamped schemes refuse a request
 /// outside the tolerance, so a captured request cannot be replayed later. Every comparison is constant-time.
 /// </summary>
-public sealed partial class WebhookSignatures(SecretStore secrets, TimeProvider time)
+public sealed partial class WebhookSignatures(SecretStore secrets, SigningSecrets signing, TimeProvider time)
 {
     public const string HmacSha256 = "hmac-sha256";
     public const string Stripe = "stripe";
@@ -61,9 +61,13 @@ public sealed partial class WebhookSignatures(SecretStore secrets, TimeProvider 
         };
     }
 
-    /// <summary>The secret's value: itself, or the named secret's value for <c>${secrets.name}</c> (null when it does not exist).</summary>
+    /// <summary>
+    /// The secret's value: itself (decrypted when stored encrypted), or the named secret's value for
+    /// <c>${secrets.name}</c> (null when it does not exist).
+    /// </summary>
     private async Task<string?> ResolveSecretAsync(string secret, CancellationToken ct)
     {
+        secret = signing.Reveal(secret);
         if (SecretReference().Match(secret) is not { Success: true } match)
         {
             return secret;
