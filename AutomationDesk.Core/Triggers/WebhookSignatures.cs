@@ -45,7 +45,9 @@ public sealed partial class WebhookSignatures(SecretStore secrets, SigningSecret
         var secret = await ResolveSecretAsync(signature.Secret, ct);
         if (secret is null)
         {
-            return SignatureVerdict.Refused($"The signing secret {signature.Secret} does not exist: add it under Secrets.");
+            return SignatureVerdict.Refused(SigningSecrets.IsEncrypted(signature.Secret)
+                ? "The signing secret cannot be decrypted: this desk does not have the key it was stored with (DataProtection:KeyFile). Type the secret again."
+                : $"The signing secret {signature.Secret} does not exist: add it under Secrets.");
         }
         if (secret.Length == 0)
         {
@@ -67,7 +69,15 @@ public sealed partial class WebhookSignatures(SecretStore secrets, SigningSecret
     /// </summary>
     private async Task<string?> ResolveSecretAsync(string secret, CancellationToken ct)
     {
-        secret = signing.Reveal(secret);
+        try
+        {
+            secret = signing.Reveal(secret);
+        }
+        catch (CryptographicException)
+        {
+            // Stored by a desk with another key: refused below as a secret that does not exist.
+            return null;
+        }
         if (SecretReference().Match(secret) is not { Success: true } match)
         {
             return secret;

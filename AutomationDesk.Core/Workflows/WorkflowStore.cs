@@ -19,11 +19,18 @@ public sealed class WorkflowStore(
 {
     private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
 
-    /// <summary>Saves a new workflow. A body read back from the API (with its id and version) is accepted as a copy.</summary>
+    /// <summary>
+    /// Saves a new workflow. A body read back from the API (with its id and version) is accepted as a copy, and keeps
+    /// the signing secret of the workflow it was read from.
+    /// </summary>
     public async Task<JsonObject> CreateAsync(string json, Actor actor, CancellationToken ct)
     {
-        var definition = signing.ForStorage(reader.Read(WithoutServerFields(json, null)), null);
+        var definition = reader.Read(WithoutServerFields(json, null));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // A copy keeps the signing secret of the workflow it was read from where it shows ***.
+        var copiedId = IdIn(json);
+        var copied = copiedId is null ? null : await db.Workflows.Where(w => w.Id == copiedId).Select(w => w.DefinitionJson).SingleOrDefaultAsync(ct);
+        definition = signing.ForStorage(definition, copied);
         await CheckEventSourceAsync(db, definition, ct);
         var now = time.GetUtcNow();
         var workflow = new Workflow { Id = Guid.CreateVersion7(now), CreatedAt = now };
@@ -216,6 +223,19 @@ public sealed class WorkflowStore(
             body.Remove(field);
         }
         return body.ToJsonString();
+    }
+
+    private static Guid? IdIn(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) is JsonObject body && body["id"] is JsonValue id && id.TryGetValue<string>(out var text) && Guid.TryParse(text, out var parsed)
+                ? parsed : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The API shape: the definition plus id, version, createdAt and updatedAt; a signing secret shows as <c>***</c>.</summary>

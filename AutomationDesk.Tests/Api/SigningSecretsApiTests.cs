@@ -85,6 +85,20 @@ public sealed class SigningSecretsApiTests(DeskApp desk)
     }
 
     [Fact]
+    public async Task A_copy_made_from_the_shown_workflow_keeps_its_signing_secret()
+    {
+        var hook = await Webhooks.CreateAsync(desk, Signed());
+        var shown = await desk.Editor.GetJsonAsync($"/api/v1/workflows/{hook.WorkflowId}");
+        shown["name"] = Workflows.UniqueName("Copy");
+
+        var copy = await Webhooks.CreateAsync(desk, shown);
+        using var good = await PostSignedAsync(copy);
+
+        Assert.NotEqual(hook.WorkflowId, copy.WorkflowId);
+        await good.AcceptedAsync();
+    }
+
+    [Fact]
     public async Task The_database_rows_do_not_hold_the_typed_secret()
     {
         var hook = await Webhooks.CreateAsync(desk, Signed());
