@@ -10,4 +10,9 @@ public sealed class DataProtectionKeyOptions
 
     /// <summary>The name of an environment variable holding the key (32 bytes, base64); when set, no key file is used.</summary>
     public string? KeyEnvironmentVariable { get; set; }
+
+    /// <summary>A PKCS#12 (.pfx) certificate with its private key; when set, it encrypts the keys instead of a key file.</summary>
+    public string? CertificatePath { get; set; }
+
+    public string? CertificatePassword { get; set; }
 }

@@ -2,18 +2,20 @@ using System.Xml.Linq;
 using AutomationDesk.Core.Persistence;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.XmlEncryption;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace AutomationDesk.Core.Security;
 
 /// <summary>
-/// Keeps the Data Protection keys in the desk's database, every key's secret part encrypted with the
-/// <see cref="KeyEncryptionKey"/>, which is not in the database. A key stored unencrypted (by a desk from before this
-/// was so) is encrypted in place the first time the key ring is read, at start.
+/// Keeps the Data Protection keys in the desk's database, every key's secret part encrypted with the configured
+/// <see cref="IXmlEncryptor"/> (the <see cref="KeyEncryptionKey"/>, or a certificate), which is not in the database. A
+/// key stored unencrypted (by a desk from before this was so) is encrypted in place the first time the key ring is
+/// read, at start.
 /// </summary>
 public sealed partial class EncryptedKeyRepository(
-    IDbContextFactory<DeskDbContext> dbFactory, AesGcmXmlEncryptor encryptor, ILogger<EncryptedKeyRepository> logger) : IXmlRepository
+    IDbContextFactory<DeskDbContext> dbFactory, IXmlEncryptor encryptor, ILogger<EncryptedKeyRepository> logger) : IXmlRepository
 {
     private static readonly XNamespace DataProtectionNamespace = "http://schemas.asp.net/2015/03/dataProtection";
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
@@ -109,6 +110,42 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
         {
             Environment.SetEnvironmentVariable(variable, null);
         }
+    }
+
+    [Fact]
+    public async Task A_certificate_named_in_settings_encrypts_the_keys_and_a_copy_without_it_decrypts_nothing()
+    {
+        Directory.CreateDirectory(_copyFolder);
+        var pfx = Path.Combine(_copyFolder, "desk.pfx");
+        using (var rsa = RSA.Create(2048))
+        {
+            var request = new CertificateRequest("CN=AutomationDesk test", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            await File.WriteAllBytesAsync(pfx, certificate.Export(X509ContentType.Pfx, "pfx-password"));
+        }
+        var folder = Path.Combine(_copyFolder, "certified");
+        Directory.CreateDirectory(folder);
+        var database = Path.Combine(folder, "desk.db");
+        await using (var certified = await CoreDesk.StartAsync(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Desk"] = $"Data Source={database}",
+            ["DataProtection:CertificatePath"] = pfx,
+            ["DataProtection:CertificatePassword"] = "pfx-password",
+        }))
+        {
+            await certified.Get<SecretStore>().SetAsync("stripe", Value, Actor.System, CancellationToken.None);
+            Assert.Equal(Value, (await certified.Get<SecretStore>().RevealAsync(["stripe"], CancellationToken.None))["stripe"]);
+            await using var db = certified.NewDb();
+            var key = await db.DataProtectionKeys.AsNoTracking().SingleAsync();
+            Assert.Contains("EncryptedData", key.Xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", key.Xml, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(Path.Combine(folder, "keys")));
+        }
+        SqliteConnection.ClearAllPools();
+
+        await using var thief = await CoreDesk.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Desk"] = $"Data Source={database}" });
+
+        await Assert.ThrowsAnyAsync<CryptographicException>(() => thief.Get<SecretStore>().RevealAsync(["stripe"], CancellationToken.None));
     }
 
     [Fact]
