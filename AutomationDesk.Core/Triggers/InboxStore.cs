@@ -218,7 +218,11 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         var keep = input.Secret is null || input.Secret.Trim() == SecretMasker.Mask;
         var secret = keep ? (isNew ? "" : source.Secret) : input.Secret!.Trim();
         // A kept secret was checked when it was set.
-        if (!keep && secret.Length > 500)
+        if (isNew && input.Secret?.Trim() == SecretMasker.Mask)
+        {
+            errors.Add("secret", "*** stands for a secret a source keeps, and a new source has none: type the secret, or ${secrets.name}.");
+        }
+        else if (!keep && secret.Length > 500)
         {
             errors.Add("secret", "At most 500 characters.");
         }

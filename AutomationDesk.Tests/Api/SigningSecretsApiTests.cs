@@ -127,6 +127,14 @@ public sealed class SigningSecretsApiTests(DeskApp desk)
     }
 
     [Fact]
+    public async Task A_new_inbox_source_whose_secret_is_the_mask_is_refused()
+    {
+        using var response = await desk.Admin.PostAsJsonAsync("/api/v1/inbox/sources", new { name = $"masked-{Guid.NewGuid():N}", preset = "github", secret = "***" });
+
+        await response.ProblemAsync(HttpStatusCode.BadRequest, "secret");
+    }
+
+    [Fact]
     public async Task An_inbox_source_secret_is_stored_encrypted_and_kept_when_the_mask_is_sent_back()
     {
         var name = $"signed-{Guid.NewGuid():N}";
