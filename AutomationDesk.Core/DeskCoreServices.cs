@@ -6,7 +6,6 @@ using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,9 +27,9 @@ public static class DeskCoreServices
         services.AddPooledDbContextFactory<DeskDbContext>(options => DeskDatabase.Configure(options, connectionString));
         // Identity's stores and Data Protection's key store want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContext());
-        services.AddDataProtection()
-            .SetApplicationName("AutomationDesk")
-            .PersistKeysToDbContext<DeskDbContext>();
+        services.AddDeskDataProtection(configuration, connectionString);
+        // HttpClient's own logging prints request URLs, and a secret can sit in a URL path: only its warnings reach the app log.
+        services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<EngineOptions>().BindConfiguration("Engine").ValidateDataAnnotations().ValidateOnStart();
@@ -66,6 +65,8 @@ public static class DeskCoreServices
         services.AddSingleton(sp => new NodeLiveness(
             DeskDatabase.FolderOf(connectionString), sp.GetRequiredService<IOptions<EngineOptions>>(), sp.GetRequiredService<ILogger<NodeLiveness>>()));
         services.AddSingleton<SecretStore>();
+        services.AddSingleton<SigningSecrets>();
+        services.AddSingleton<SigningSecretEncryption>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<NotificationService>();
         services.AddSingleton<WebhookTokens>();

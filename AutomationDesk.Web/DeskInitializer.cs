@@ -28,6 +28,7 @@ public static partial class DeskInitializer
         {
             await DeskDatabase.MigrateAsync(db, ct);
         }
+        await services.GetRequiredService<SigningSecretEncryption>().EncryptStoredAsync(ct);
         var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
         foreach (var role in DeskRoles.All)
         {

@@ -65,8 +65,8 @@ public sealed partial class WorkflowRunner
 #pragma warning restore CA1031
             {
                 execution.Status = ExecutionStatus.Failed;
-                execution.ErrorHuman = $"The workflow output could not be built: {e.Message}";
-                execution.ErrorTech = e is TemplateException ? null : e.ToString();
+                execution.ErrorHuman = _masker.Apply($"The workflow output could not be built: {e.Message}")!;
+                execution.ErrorTech = e is TemplateException ? null : _masker.Apply(e.ToString());
                 AddLog(LogLevelName.Error, LogDomain.System, null, execution.ErrorHuman);
             }
         }

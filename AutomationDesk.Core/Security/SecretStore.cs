@@ -14,12 +14,29 @@ public sealed record SecretInfo(string Name, DateTimeOffset CreatedAt, DateTimeO
 /// </summary>
 public sealed partial class SecretStore(IDbContextFactory<DeskDbContext> dbFactory, IDataProtectionProvider protection, AuditTrail audit, TimeProvider time)
 {
+    /// <summary>
+    /// The shortest value a person may set: a shorter value would be masked wherever its letters happen to appear
+    /// (and its base64 or URL fragments could not be told from other text).
+    /// </summary>
+    public const int MinLength = 8;
+
+    public const int MaxLength = 64 * 1024;
+
     private readonly IDataProtector _protector = protection.CreateProtector("AutomationDesk.Secrets.v1");
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_\\-]{0,99}$")]
     private static partial Regex NamePattern();
 
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
+    /// <summary>What is wrong with a value a person wants to set, or null when it may be set.</summary>
+    public static string? ValueProblem(string? value) => value switch
+    {
+        null or "" => $"Required: {MinLength} characters to 64 KiB of text.",
+        { Length: < MinLength } => $"A secret is at least {MinLength} characters: a shorter value cannot be told apart from other text when it is masked.",
+        { Length: > MaxLength } => "At most 64 KiB of text.",
+        _ => null,
+    };
 
     public async Task<IReadOnlyList<SecretInfo>> ListAsync(CancellationToken ct)
     {

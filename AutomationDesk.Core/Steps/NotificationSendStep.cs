@@ -3,7 +3,7 @@ using AutomationDesk.Core.Notifications;
 
 namespace AutomationDesk.Core.Steps;
 
-/// <summary>Raises a notification in the desk (the bell, the notifications page, the live channel).</summary>
+/// <summary>Raises a notification in the desk (the bell, the notifications page, the live channel), secrets masked.</summary>
 [StepType("notification.send", Label = "Send notification", HasSideEffects = true)]
 public sealed class NotificationSendStep(NotificationService notifications) : IStep<NotificationSendConfig>
 {
@@ -12,7 +12,7 @@ public sealed class NotificationSendStep(NotificationService notifications) : IS
         // The same run and step always make the same id, so a repeat of the step does not notify twice.
         var id = StableId.For("notification", context);
         var created = await notifications.CreateAsync(
-            new NewNotification(config.Title, config.Message, config.Type, config.Priority, context.ExecutionId, context.WorkflowId, id), ct);
+            new NewNotification(context.Masker.Apply(config.Title)!, context.Masker.Apply(config.Message)!, config.Type, config.Priority, context.ExecutionId, context.WorkflowId, id), ct);
         return StepResult.Done(new JsonObject { ["id"] = created.Id, ["createdAt"] = created.CreatedAt });
     }
 }

@@ -7,7 +7,8 @@ namespace AutomationDesk.Core.Steps;
 
 /// <summary>
 /// Stores a JSON record in a named collection. The record id comes from the run and step, so running the step
-/// again (a retry, a resume after a crash) finds the record it wrote instead of writing a second one.
+/// again (a retry, a resume after a crash) finds the record it wrote instead of writing a second one. Secrets in the
+/// data are stored masked.
 /// </summary>
 [StepType("record.create", Label = "Create record", HasSideEffects = true)]
 public sealed class RecordCreateStep(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time) : IStep<RecordCreateConfig>
@@ -23,7 +24,7 @@ public sealed class RecordCreateStep(IDbContextFactory<DeskDbContext> dbFactory,
             {
                 Id = id,
                 Collection = config.Collection,
-                DataJson = config.Data.ToJsonString(),
+                DataJson = context.Masker.Apply(config.Data)!.ToJsonString(),
                 CreatedAt = time.GetUtcNow(),
                 ExecutionId = context.ExecutionId,
             };

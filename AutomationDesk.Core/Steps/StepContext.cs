@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Security;
 
 namespace AutomationDesk.Core.Steps;
 
@@ -26,6 +27,9 @@ public sealed class StepContext(Guid executionId, Guid workflowId, string stepId
     /// run, so a receiver can tell a repeat from a new request.
     /// </summary>
     public string IdempotencyKey => $"{OriginExecutionId}:{StepId}";
+
+    /// <summary>Masks the run's secrets in what a step writes itself (records, notifications); the runner masks the rest.</summary>
+    public SecretMasker Masker { get; init; } = SecretMasker.None;
 
     public void Log(LogLevelName level, string message, JsonNode? data = null) => _logs.Enqueue(new StepLogEntry(level, message, data));
 

@@ -12,7 +12,8 @@ namespace AutomationDesk.Core.Triggers;
 
 /// <summary>
 /// A source as an Admin sends it. A null field takes the preset's value; an empty header or path means none.
-/// A null <see cref="Secret"/> keeps the stored one on update (the API never shows it); an empty one removes it.
+/// A null <see cref="Secret"/> or <c>***</c> keeps the stored one on update (the API never shows it); an empty one
+/// removes it. A secret typed in is stored encrypted.
 /// </summary>
 public sealed record InboxSourceInput(
     string? Name, string? Preset = null, string? Secret = null, string? SignatureScheme = null, string? SignatureHeader = null,
@@ -41,7 +42,7 @@ public sealed record InboxRuleView(
 /// Inbox sources and their routing rules: what the receiver at <c>/api/webhooks/inbox/{source}</c> reads. Every change
 /// is checked before anything is written, each problem named by its field, and commits with its audit row.
 /// </summary>
-public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, TimeProvider time)
+public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, SigningSecrets signing, TimeProvider time)
 {
     public const int MaxConditionLength = 4000;
 
@@ -80,7 +81,7 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var source = new InboxSource { Id = Guid.CreateVersion7(now), Name = name, CreatedAt = now };
-        Apply(source, input, isNew: true);
+        Apply(source, input, isNew: true, signing);
         if (await db.InboxSources.AnyAsync(s => s.Name == name, ct))
         {
             throw new DeskProblemException(ProblemKind.Conflict, "Inbox source exists", $"name: there is already an inbox source '{name}'.");
@@ -105,7 +106,7 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         {
             throw DeskProblemException.InvalidField("name", $"A source's name cannot change (senders post to {ReceiverPath(name)}): create a new source instead.");
         }
-        Apply(source, input, isNew: false);
+        Apply(source, input, isNew: false, signing);
         source.UpdatedAt = time.GetUtcNow();
         audit.Record(db, actor, "inbox.source.update", Target(name), Details(source));
         await db.SaveChangesAsync(ct);
@@ -195,7 +196,7 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
     }
 
     /// <summary>Checks the input and copies it onto the source; throws with every problem by field.</summary>
-    private static void Apply(InboxSource source, InboxSourceInput input, bool isNew)
+    private static void Apply(InboxSource source, InboxSourceInput input, bool isNew, SigningSecrets signing)
     {
         var errors = new ValidationErrors();
         if (isNew && !NamePattern().IsMatch(source.Name))
@@ -213,12 +214,19 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         {
             errors.Add("signatureScheme", $"'{scheme}' is not a signature scheme: use one of {string.Join(", ", InboxSchemes.All)}.");
         }
-        var secret = input.Secret?.Trim() ?? (isNew ? "" : source.Secret);
-        if (secret.Length > 500)
+        // The mask sent back (the page and the API show a set secret as ***) keeps the stored secret.
+        var keep = input.Secret is null || input.Secret.Trim() == SecretMasker.Mask;
+        var secret = keep ? (isNew ? "" : source.Secret) : input.Secret!.Trim();
+        // A kept secret was checked when it was set.
+        if (isNew && input.Secret?.Trim() == SecretMasker.Mask)
+        {
+            errors.Add("secret", "*** stands for a secret a source keeps, and a new source has none: type the secret, or ${secrets.name}.");
+        }
+        else if (!keep && secret.Length > 500)
         {
             errors.Add("secret", "At most 500 characters.");
         }
-        else if (secret.Contains("${", StringComparison.Ordinal) && !IsSecretReference(secret))
+        else if (!keep && secret.Contains("${", StringComparison.Ordinal) && !IsSecretReference(secret))
         {
             errors.Add("secret", "Either the secret itself or a reference to a stored secret, written ${secrets.name}.");
         }
@@ -251,7 +259,7 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         }
         source.Preset = preset.Name;
         source.SignatureScheme = scheme;
-        source.Secret = secret;
+        source.Secret = keep ? secret : signing.ForStorage(secret, source.Secret)!;
         source.SignatureHeader = scheme == InboxSchemes.None ? null : signatureHeader;
         source.EventTypeHeader = eventTypeHeader;
         source.EventTypePath = eventTypePath;

@@ -21,7 +21,7 @@ public sealed record SignatureVerdict(bool Valid, string? Reason)
 /// (<c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c>). Timestamped schemes refuse a request
 /// outside the tolerance, so a captured request cannot be replayed later. Every comparison is constant-time.
 /// </summary>
-public sealed partial class WebhookSignatures(SecretStore secrets, TimeProvider time)
+public sealed partial class WebhookSignatures(SecretStore secrets, SigningSecrets signing, TimeProvider time)
 {
     public const string HmacSha256 = "hmac-sha256";
     public const string Stripe = "stripe";
@@ -45,7 +45,9 @@ public sealed partial class WebhookSignatures(SecretStore secrets, TimeProvider 
         var secret = await ResolveSecretAsync(signature.Secret, ct);
         if (secret is null)
         {
-            return SignatureVerdict.Refused($"The signing secret {signature.Secret} does not exist: add it under Secrets.");
+            return SignatureVerdict.Refused(SigningSecrets.IsEncrypted(signature.Secret)
+                ? "The signing secret cannot be decrypted: this desk does not have the key it was stored with (DataProtection:KeyFile). Type the secret again."
+                : $"The signing secret {signature.Secret} does not exist: add it under Secrets.");
         }
         if (secret.Length == 0)
         {
@@ -61,9 +63,21 @@ public sealed partial class WebhookSignatures(SecretStore secrets, TimeProvider 
         };
     }
 
-    /// <summary>The secret's value: itself, or the named secret's value for <c>${secrets.name}</c> (null when it does not exist).</summary>
+    /// <summary>
+    /// The secret's value: itself (decrypted when stored encrypted), or the named secret's value for
+    /// <c>${secrets.name}</c> (null when it does not exist).
+    /// </summary>
     private async Task<string?> ResolveSecretAsync(string secret, CancellationToken ct)
     {
+        try
+        {
+            secret = signing.Reveal(secret);
+        }
+        catch (CryptographicException)
+        {
+            // Stored by a desk with another key: refused below as a secret that does not exist.
+            return null;
+        }
         if (SecretReference().Match(secret) is not { Success: true } match)
         {
             return secret;

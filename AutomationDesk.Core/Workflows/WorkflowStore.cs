@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Triggers;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,15 +14,23 @@ namespace AutomationDesk.Core.Workflows;
 /// A schedule workflow's recurring trigger follows each committed change through <see cref="IScheduleRegistry"/>.
 /// </summary>
 public sealed class WorkflowStore(
-    IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, AuditTrail audit, IScheduleRegistry schedules, TimeProvider time)
+    IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, AuditTrail audit, IScheduleRegistry schedules, SigningSecrets signing,
+    TimeProvider time)
 {
     private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
 
-    /// <summary>Saves a new workflow. A body read back from the API (with its id and version) is accepted as a copy.</summary>
+    /// <summary>
+    /// Saves a new workflow. A body read back from the API (with its id and version) is accepted as a copy, and keeps
+    /// the signing secret of the workflow it was read from.
+    /// </summary>
     public async Task<JsonObject> CreateAsync(string json, Actor actor, CancellationToken ct)
     {
         var definition = reader.Read(WithoutServerFields(json, null));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        // A copy keeps the signing secret of the workflow it was read from where it shows ***.
+        var copiedId = IdIn(json);
+        var copied = copiedId is null ? null : await db.Workflows.Where(w => w.Id == copiedId).Select(w => w.DefinitionJson).SingleOrDefaultAsync(ct);
+        definition = signing.ForStorage(definition, copied);
         await CheckEventSourceAsync(db, definition, ct);
         var now = time.GetUtcNow();
         var workflow = new Workflow { Id = Guid.CreateVersion7(now), CreatedAt = now };
@@ -45,6 +54,7 @@ public sealed class WorkflowStore(
         {
             return null;
         }
+        definition = signing.ForStorage(definition, workflow.DefinitionJson);
         var now = time.GetUtcNow();
         var changed = Canonical(definition) != workflow.DefinitionJson;
         var enabledChanged = workflow.Enabled != definition.Enabled;
@@ -78,7 +88,7 @@ public sealed class WorkflowStore(
         {
             return Compose(workflow);
         }
-        var definition = reader.Read(old.DefinitionJson) with { Enabled = workflow.Enabled };
+        var definition = signing.ForStorage(reader.Read(old.DefinitionJson), old.DefinitionJson) with { Enabled = workflow.Enabled };
         var wasSchedule = workflow.TriggerType == TriggerTypes.Schedule;
         var now = time.GetUtcNow();
         Apply(workflow, definition, workflow.Version + 1, now);
@@ -137,7 +147,9 @@ public sealed class WorkflowStore(
         var saved = new List<JsonObject>();
         foreach (var write in writes)
         {
-            if (existing.TryGetValue(write.Id, out var workflow) == write.Create)
+            var found = existing.TryGetValue(write.Id, out var workflow);
+            var definition = signing.ForStorage(write.Definition, workflow?.DefinitionJson);
+            if (found == write.Create)
             {
                 throw new DeskProblemException(ProblemKind.Conflict, "Workflows changed meanwhile",
                     $"Workflow {write.Id} was {(write.Create ? "created" : "deleted")} while the import was being checked: import again.");
@@ -145,14 +157,14 @@ public sealed class WorkflowStore(
             if (workflow is null)
             {
                 workflow = new Workflow { Id = write.Id, CreatedAt = now };
-                Apply(workflow, write.Definition, 1, now);
+                Apply(workflow, definition, 1, now);
                 db.Workflows.Add(workflow);
                 db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
             }
             else
             {
-                var changed = Canonical(write.Definition) != workflow.DefinitionJson;
-                Apply(workflow, write.Definition, changed ? workflow.Version + 1 : workflow.Version, now);
+                var changed = Canonical(definition) != workflow.DefinitionJson;
+                Apply(workflow, definition, changed ? workflow.Version + 1 : workflow.Version, now);
                 if (changed)
                 {
                     db.WorkflowVersions.Add(NewVersion(workflow, actor, now));
@@ -213,7 +225,20 @@ public sealed class WorkflowStore(
         return body.ToJsonString();
     }
 
-    /// <summary>The API shape: the definition plus id, version, createdAt and updatedAt.</summary>
+    private static Guid? IdIn(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) is JsonObject body && body["id"] is JsonValue id && id.TryGetValue<string>(out var text) && Guid.TryParse(text, out var parsed)
+                ? parsed : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The API shape: the definition plus id, version, createdAt and updatedAt; a signing secret shows as <c>***</c>.</summary>
     public static JsonObject Compose(Workflow workflow)
     {
         var result = new JsonObject
@@ -228,7 +253,7 @@ public sealed class WorkflowStore(
             result[name] = value?.DeepClone();
         }
         result["enabled"] = workflow.Enabled;
-        return result;
+        return SigningSecrets.Masked(result);
     }
 
     /// <summary>The stored text of a definition: normalised, without the operational <c>enabled</c> flag.</summary>

@@ -14,13 +14,20 @@ public static class HealthEndpoints
         return app;
     }
 
+    /// <summary>
+    /// Statuses for everyone (a load balancer probes without signing in); descriptions and data, which name the hosts
+    /// the desk calls, only for a signed-in caller.
+    /// </summary>
     private static Task WriteAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        var detailed = context.User.Identity?.IsAuthenticated == true;
         return JsonSerializer.SerializeAsync(context.Response.Body, new
         {
             status = report.Status.ToString(),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }),
+            checks = report.Entries.ToDictionary(e => e.Key, e => detailed
+                ? (object)new { status = e.Value.Status.ToString(), description = e.Value.Description, data = e.Value.Data }
+                : new { status = e.Value.Status.ToString() }),
         }, JsonSerializerOptions.Web, context.RequestAborted);
     }
 }

@@ -39,11 +39,11 @@ public static class SecretsApi
         {
             throw DeskProblemException.InvalidField("name", $"'{name}' is not a secret name: letters, digits, _ and -, starting with a letter, at most 100.");
         }
-        if (body.Value is not { Length: > 0 and <= 64 * 1024 } value)
+        if (SecretStore.ValueProblem(body.Value) is { } problem)
         {
-            throw DeskProblemException.InvalidField("value", "Required: 1 character to 64 KiB of text.");
+            throw DeskProblemException.InvalidField("value", problem);
         }
-        var created = await secrets.SetAsync(name, value, user.ToActor(), ct);
+        var created = await secrets.SetAsync(name, body.Value!, user.ToActor(), ct);
         var info = (await secrets.ListAsync(ct)).Single(s => s.Name == name);
         return created ? TypedResults.Created($"/api/v1/secrets/{name}", info) : TypedResults.Ok(info);
     }

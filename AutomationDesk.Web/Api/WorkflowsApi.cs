@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using AutomationDesk.Core;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -113,7 +114,7 @@ public static class WorkflowsApi
         var found = await db.WorkflowVersions.AsNoTracking().SingleOrDefaultAsync(v => v.WorkflowId == id && v.Version == version, ct);
         return found is null
             ? Problems.NotFound("workflow version", $"{id} v{version}")
-            : TypedResults.Ok(new WorkflowVersionDetail(found.Version, found.CreatedAt, found.CreatedBy, JsonNode.Parse(found.DefinitionJson)));
+            : TypedResults.Ok(new WorkflowVersionDetail(found.Version, found.CreatedAt, found.CreatedBy, SigningSecrets.Masked(JsonNode.Parse(found.DefinitionJson)!.AsObject())));
     }
 
     static async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Restore(Guid id, int version, WorkflowStore store, ClaimsPrincipal user, CancellationToken ct) =>

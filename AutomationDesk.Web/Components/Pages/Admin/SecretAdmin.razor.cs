@@ -10,7 +10,6 @@ namespace AutomationDesk.Web.Components.Pages.Admin;
 public sealed partial class SecretAdmin
 {
     public const int PageSize = 25;
-    public const int MaxValueLength = 64 * 1024;
 
     private IReadOnlyList<SecretInfo>? _secrets;
     private IReadOnlyList<SecretInfo> _matching = [];
@@ -59,12 +58,12 @@ public sealed partial class SecretAdmin
             _error = $"Name: '{name}' is not a secret name: letters, digits, _ and -, starting with a letter, at most 100.";
             return;
         }
-        if (_value is not { Length: > 0 and <= MaxValueLength })
+        if (SecretStore.ValueProblem(_value) is { } problem)
         {
-            _error = "Value: required, 1 character to 64 KiB of text.";
+            _error = $"Value: {problem}";
             return;
         }
-        var created = await Secrets.SetAsync(name, _value, (await AuthenticationState).User.ToActor(), CancellationToken.None);
+        var created = await Secrets.SetAsync(name, _value!, (await AuthenticationState).User.ToActor(), CancellationToken.None);
         _value = null;
         _name = null;
         Snackbar.Add(created ? $"Secret {name} saved." : $"Secret {name} replaced.", Severity.Success);

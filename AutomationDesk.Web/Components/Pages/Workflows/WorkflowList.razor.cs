@@ -143,7 +143,8 @@ public sealed partial class WorkflowList : IDisposable
         {
             return;
         }
-        foreach (var field in new[] { "id", "version", "createdAt", "updatedAt" })
+        // The id stays: the store takes the body as a copy of that workflow, its signing secret included.
+        foreach (var field in new[] { "version", "createdAt", "updatedAt" })
         {
             workflow.Remove(field);
         }
