@@ -46,6 +46,8 @@ public sealed partial class InboxRouter(
         }
         if (source is null)
         {
+            // Nobody to replay it to, and anyone can send one: the body is not kept.
+            stored.Body = null;
             return await RefuseAsync(stored, 404, $"There is no enabled inbox source '{sourceName}'.", ct);
         }
         if (bodyBytes > MaxBodyBytes)

@@ -180,8 +180,12 @@ public sealed class InboxReceiverTests(DeskApp desk)
             await refused.ProblemAsync(HttpStatusCode.Unauthorized);
         }
         var eventId = (string)Assert.Single(await desk.Viewer.GetPageAsync($"/api/v1/webhook-events?source={source}&status=refused"))!["id"]!;
+        using (var unconfirmed = await desk.Editor.PostAsync($"/api/v1/webhook-events/{eventId}/replay", null))
+        {
+            await unconfirmed.ProblemAsync(HttpStatusCode.Conflict);
+        }
 
-        using var replay = await desk.Editor.PostAsync($"/api/v1/webhook-events/{eventId}/replay", null);
+        using var replay = await desk.Editor.PostAsync($"/api/v1/webhook-events/{eventId}/replay?confirm=true", null);
 
         var replayed = await replay.JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal(onRelease, Guid.Parse((string)Assert.Single(replayed["runs"]!.AsArray())!["workflowId"]!));

@@ -667,6 +667,10 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
 
+                    b.PrimitiveCollection<string>("ReplayExecutionIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
