@@ -4,7 +4,7 @@
 
 namespace AutomationDesk.Core.Persistence.Migrations
 {
-    /// <inheritdoc />
+    /// <summary>The runs a webhook event's replays started, listed with the event beside the runs it started on receipt.</summary>
     public partial class Webhooks_ReplayRuns : Migration
     {
         /// <inheritdoc />
