@@ -284,10 +284,12 @@ public sealed partial class InboxRouter(
 
     private async Task<InboxOutcome> RefuseAsync(WebhookEvent stored, int statusCode, string reason, CancellationToken ct)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var note = await RefusedBodyBudget.ApplyAsync(db, stored, ct);
         stored.StatusCode = statusCode;
         stored.Status = WebhookEventStatuses.Refused;
-        stored.Reason = reason.Length <= 1000 ? reason : reason[..1000];
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var text = reason + note;
+        stored.Reason = text.Length <= 1000 ? text : text[..1000];
         db.WebhookEvents.Add(stored);
         await db.SaveChangesAsync(ct);
         feed.Announce(stored.Id);

@@ -130,10 +130,12 @@ public sealed class WorkflowWebhookReceiver(
 
     private async Task SaveAsync(WebhookEvent stored, int statusCode, string status, string reason, CancellationToken ct)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var note = status == WebhookEventStatuses.Refused ? await RefusedBodyBudget.ApplyAsync(db, stored, ct) : null;
         stored.StatusCode = statusCode;
         stored.Status = status;
-        stored.Reason = reason.Length <= 1000 ? reason : reason[..1000];
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var text = reason + note;
+        stored.Reason = text.Length <= 1000 ? text : text[..1000];
         db.WebhookEvents.Add(stored);
         await db.SaveChangesAsync(ct);
         feed.Announce(stored.Id);

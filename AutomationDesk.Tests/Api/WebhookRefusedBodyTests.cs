@@ -99,4 +99,24 @@ public sealed class WebhookRefusedBodyTests(DeskApp desk)
         var detail = await desk.Viewer.GetJsonAsync($"/api/v1/webhook-events/{(string)refused["id"]!}");
         Assert.Equal("***", (string)detail["headers"]!["x-hub-signature-256"]!);
     }
+
+    [Fact]
+    public async Task A_webhook_keeps_at_most_its_budget_of_refused_bodies_a_day()
+    {
+        var hook = await Webhooks.CreateAsync(desk, Webhooks.Echo());
+        var body = "{\"filler\":\"" + new string('y', 1_000_000) + "\"}";
+
+        for (var i = 0; i < 9; i++)
+        {
+            using var response = await Webhooks.PostAsync(desk, $"/api/webhooks/{hook.WorkflowId}/guessed-token", body);
+            await response.ProblemAsync(HttpStatusCode.Unauthorized);
+        }
+
+        var kept = await StoredBodyBytesAsync(events => events.Where(e => e.WorkflowId == hook.WorkflowId));
+        Assert.Equal(8L * body.Length, kept);
+        Assert.True(kept <= RefusedBodyBudget.MaxBytes);
+        var newest = (await Webhooks.EventsOfAsync(desk, hook.WorkflowId))[0]!;
+        Assert.False((bool)newest["bodyStored"]!);
+        Assert.Contains("already keep 8 MiB", (string)newest["reason"]!, StringComparison.Ordinal);
+    }
 }
