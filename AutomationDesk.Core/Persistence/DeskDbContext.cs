@@ -33,6 +33,7 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<InboxSource> InboxSources => Set<InboxSource>();
     public DbSet<InboxRule> InboxRules => Set<InboxRule>();
+    public DbSet<InboxDelivery> InboxDeliveries => Set<InboxDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

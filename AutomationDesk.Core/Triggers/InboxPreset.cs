@@ -1,10 +1,14 @@
 namespace AutomationDesk.Core.Triggers;
 
 /// <summary>How a kind of sender signs its requests and says what happened: the defaults a new inbox source starts from.</summary>
-public sealed record InboxPreset(string Name, string Label, string SignatureScheme, string? SignatureHeader, string? EventTypeHeader, string? EventTypePath)
+public sealed record InboxPreset(
+    string Name, string Label, string SignatureScheme, string? SignatureHeader, string? EventTypeHeader, string? EventTypePath, string? DedupHeader = null)
 {
-    /// <summary>GitHub signs the body with HMAC-SHA256 (<c>X-Hub-Signature-256: sha256=&lt;hex&gt;</c>) and names the event in <c>X-GitHub-Event</c>.</summary>
-    public static readonly InboxPreset GitHub = new("github", "GitHub", InboxSchemes.HmacSha256, "X-Hub-Signature-256", "X-GitHub-Event", null);
+    /// <summary>
+    /// GitHub signs the body with HMAC-SHA256 (<c>X-Hub-Signature-256: sha256=&lt;hex&gt;</c>), names the event in
+    /// <c>X-GitHub-Event</c> and each delivery in <c>X-GitHub-Delivery</c> (the same id when a delivery is redelivered).
+    /// </summary>
+    public static readonly InboxPreset GitHub = new("github", "GitHub", InboxSchemes.HmacSha256, "X-Hub-Signature-256", "X-GitHub-Event", null, "X-GitHub-Delivery");
 
     /// <summary>
     /// n8n has no signing of its own: an n8n workflow posts with an HTTP Request node, computes

@@ -13,13 +13,17 @@ namespace AutomationDesk.Core.Triggers;
 /// <summary>A run a webhook request started.</summary>
 public sealed record StartedRun(Guid ExecutionId, Guid WorkflowId, string Status);
 
-/// <summary>The answer to an inbox request: refused (with the reason), or stored with the runs its rules started.</summary>
-public sealed record InboxOutcome(int StatusCode, string? Reason, Guid EventId, IReadOnlyList<StartedRun> Runs);
+/// <summary>
+/// The answer to an inbox request: refused (with the reason), a repeated delivery (<see cref="DuplicateOf"/> names the
+/// event of the first one; nothing started), or stored with the runs its rules started.
+/// </summary>
+public sealed record InboxOutcome(int StatusCode, string? Reason, Guid EventId, IReadOnlyList<StartedRun> Runs, Guid? DuplicateOf = null);
 
 /// <summary>
 /// The generic receiver <c>/api/webhooks/inbox/{source}</c>: checks the source's signature, reads the event type,
 /// stores the event, and starts every enabled workflow whose enabled rule matches (source, event type or <c>*</c>,
-/// and its condition over <c>trigger.*</c>).
+/// and its condition over <c>trigger.*</c>). A delivery whose id (the source's dedup header or body path) was already
+/// received within <see cref="DeliveryWindow"/> is stored as a duplicate and starts nothing.
 /// </summary>
 public sealed partial class InboxRouter(
     IDbContextFactory<DeskDbContext> dbFactory, WebhookSignatures signatures, ExecutionLauncher launcher, WebhookEventFeed feed, TimeProvider time,
@@ -31,6 +35,9 @@ public sealed partial class InboxRouter(
     public const string CustomEventType = "custom";
     public const string AnyEventType = "*";
     public const string Unsigned = "none";
+
+    /// <summary>How long a delivery id is remembered: a repeat within it starts nothing.</summary>
+    public static readonly TimeSpan DeliveryWindow = TimeSpan.FromHours(24);
 
     public static Actor Sender(string source) => new(ActorKind.Webhook, $"inbox:{source}");
 
@@ -46,6 +53,8 @@ public sealed partial class InboxRouter(
         }
         if (source is null)
         {
+            // Nobody to replay it to, and anyone can send one: the body is not kept.
+            stored.Body = null;
             return await RefuseAsync(stored, 404, $"There is no enabled inbox source '{sourceName}'.", ct);
         }
         if (bodyBytes > MaxBodyBytes)
@@ -63,10 +72,20 @@ public sealed partial class InboxRouter(
         var eventType = EventTypeOf(source, request, body);
         stored.EventType = eventType.Length <= 200 ? eventType : eventType[..200];
         stored.StatusCode = 202;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        var deliveryId = DeliveryIdOf(source, request, body);
+        stored.IdempotencyKey = deliveryId;
+        if (await ClaimDeliveryAsync(source.Name, deliveryId, stored, ct) is { } first)
         {
-            db.WebhookEvents.Add(stored);
-            await db.SaveChangesAsync(ct);
+            stored.StatusCode = 200;
+            stored.Status = WebhookEventStatuses.Duplicate;
+            stored.Reason = $"Delivery '{deliveryId}' was already received as webhook event {first}: nothing started.";
+            await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            {
+                db.WebhookEvents.Add(stored);
+                await db.SaveChangesAsync(ct);
+            }
+            feed.Announce(stored.Id);
+            return new InboxOutcome(200, stored.Reason, stored.Id, [], first);
         }
         var runs = await StartMatchingAsync(source.Name, stored.EventType, Input(request, body, source.Name, stored.EventType), Sender(source.Name), ct);
         await RecordRunsAsync(stored.Id, runs, ct);
@@ -177,6 +196,80 @@ public sealed partial class InboxRouter(
         return CustomEventType;
     }
 
+    /// <summary>
+    /// The id of this delivery: the source's dedup header, else its dedup body path, else for Standard Webhooks the
+    /// <c>webhook-id</c> header; null when the source names none or the request does not carry it.
+    /// </summary>
+    public static string? DeliveryIdOf(InboxSource source, WebhookRequest request, JsonNode? body)
+    {
+        var spec = source.DedupHeader is { Length: > 0 } header ? "header:" + header
+            : source.DedupPath is { Length: > 0 } path ? "body." + path
+            : source.SignatureScheme == InboxSchemes.StandardWebhooks ? "header:" + WebhookSignatures.StandardIdHeader
+            : null;
+        try
+        {
+            return spec is null ? null : request.IdempotencyKey(spec, body);
+        }
+        catch (TemplateException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Stores the event with its delivery id in one commit and answers null; or, when the id was already received within
+    /// <see cref="DeliveryWindow"/>, stores nothing and answers the first event's id. The (source, delivery id) key decides
+    /// between two deliveries that arrive together: the loser's commit fails and it answers as a repeat.
+    /// </summary>
+    private async Task<Guid?> ClaimDeliveryAsync(string source, string? deliveryId, WebhookEvent stored, CancellationToken ct)
+    {
+        if (deliveryId is null)
+        {
+            await using var plain = await dbFactory.CreateDbContextAsync(ct);
+            plain.WebhookEvents.Add(stored);
+            await plain.SaveChangesAsync(ct);
+            return null;
+        }
+        var now = time.GetUtcNow();
+        if (await FirstDeliveryAsync(source, deliveryId, now, ct) is { } first)
+        {
+            return first;
+        }
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            // Ids past the window no longer count: forget them, so this one may claim its id again.
+            var expired = now - DeliveryWindow;
+            await db.InboxDeliveries.Where(d => d.Source == source && d.ReceivedAt < expired).ExecuteDeleteAsync(ct);
+        }
+        try
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            db.WebhookEvents.Add(stored);
+            db.InboxDeliveries.Add(new InboxDelivery { Source = source, DeliveryId = deliveryId, EventId = stored.Id, ReceivedAt = now });
+            await db.SaveChangesAsync(ct);
+            return null;
+        }
+        catch (DbUpdateException)
+        {
+            // Another delivery with this id committed first; anything else is not ours to handle.
+            if (await FirstDeliveryAsync(source, deliveryId, now, ct) is { } earlier)
+            {
+                return earlier;
+            }
+            throw;
+        }
+    }
+
+    private async Task<Guid?> FirstDeliveryAsync(string source, string deliveryId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var since = now - DeliveryWindow;
+        return await db.InboxDeliveries.AsNoTracking()
+            .Where(d => d.Source == source && d.DeliveryId == deliveryId && d.ReceivedAt >= since)
+            .Select(d => (Guid?)d.EventId)
+            .SingleOrDefaultAsync(ct);
+    }
+
     private async Task RecordRunsAsync(Guid eventId, IReadOnlyList<StartedRun> runs, CancellationToken ct)
     {
         if (runs.Count == 0)
@@ -191,10 +284,12 @@ public sealed partial class InboxRouter(
 
     private async Task<InboxOutcome> RefuseAsync(WebhookEvent stored, int statusCode, string reason, CancellationToken ct)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var note = await RefusedBodyBudget.ApplyAsync(db, stored, ct);
         stored.StatusCode = statusCode;
         stored.Status = WebhookEventStatuses.Refused;
-        stored.Reason = reason.Length <= 1000 ? reason : reason[..1000];
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var text = reason + note;
+        stored.Reason = text.Length <= 1000 ? text : text[..1000];
         db.WebhookEvents.Add(stored);
         await db.SaveChangesAsync(ct);
         feed.Announce(stored.Id);

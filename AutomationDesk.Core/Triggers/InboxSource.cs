@@ -16,6 +16,10 @@ public sealed class InboxSource
     public string? EventTypeHeader { get; set; }
     /// <summary>A JSON path in the body that names the event type, used when no header is set.</summary>
     public string? EventTypePath { get; set; }
+    /// <summary>A header whose value identifies a delivery (GitHub's <c>X-GitHub-Delivery</c>): a repeat within 24 h starts nothing.</summary>
+    public string? DedupHeader { get; set; }
+    /// <summary>A JSON path in the body that identifies a delivery, used when no dedup header is set.</summary>
+    public string? DedupPath { get; set; }
     public bool Enabled { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

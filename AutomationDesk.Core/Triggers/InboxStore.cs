@@ -17,7 +17,13 @@ namespace AutomationDesk.Core.Triggers;
 /// </summary>
 public sealed record InboxSourceInput(
     string? Name, string? Preset = null, string? Secret = null, string? SignatureScheme = null, string? SignatureHeader = null,
-    string? EventTypeHeader = null, string? EventTypePath = null, bool? Enabled = null);
+    string? EventTypeHeader = null, string? EventTypePath = null, bool? Enabled = null)
+{
+    /// <summary>A header naming each delivery, so a repeat within 24 h starts nothing; null takes the preset's, empty means none.</summary>
+    public string? DedupHeader { get; init; }
+    /// <summary>A JSON body path naming each delivery, used when no dedup header is set; null or empty means none.</summary>
+    public string? DedupPath { get; init; }
+}
 
 /// <summary>A source as the API and the page show it: whether a secret is set, never its value (a <c>${secrets.x}</c> reference is shown as is).</summary>
 public sealed record InboxSourceView(
@@ -29,7 +35,16 @@ public sealed record InboxSourceView(
 
     public static InboxSourceView From(InboxSource s) => new(
         s.Id, s.Name, s.Preset, s.SignatureScheme, s.SignatureHeader, s.EventTypeHeader, s.EventTypePath, s.Enabled,
-        s.Secret.Length > 0, InboxStore.IsSecretReference(s.Secret) ? s.Secret : null, InboxStore.ReceiverPath(s.Name), s.CreatedAt, s.UpdatedAt);
+        s.Secret.Length > 0, InboxStore.IsSecretReference(s.Secret) ? s.Secret : null, InboxStore.ReceiverPath(s.Name), s.CreatedAt, s.UpdatedAt)
+    {
+        DedupHeader = s.DedupHeader,
+        DedupPath = s.DedupPath,
+    };
+
+    /// <summary>The header that names each delivery; a repeat within 24 h is recorded as a duplicate and starts nothing.</summary>
+    public string? DedupHeader { get; init; }
+    /// <summary>The JSON body path that names each delivery, when no header is set.</summary>
+    public string? DedupPath { get; init; }
 }
 
 /// <summary>A rule as an Admin sends it; <see cref="Condition"/> is JSON text (a structured condition or a template string), null for always.</summary>
@@ -253,6 +268,16 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         {
             errors.Add("eventTypePath", $"'{eventTypePath}' is not a path into the JSON body: property names joined by dots, such as event or data.type.");
         }
+        var dedupHeader = Optional(input.DedupHeader, preset.DedupHeader);
+        var dedupPath = Optional(input.DedupPath, null);
+        if (dedupHeader is not null && !HeaderPattern().IsMatch(dedupHeader))
+        {
+            errors.Add("dedupHeader", $"'{dedupHeader}' is not a header name.");
+        }
+        if (dedupPath is not null && (dedupPath.Length > 200 || !BodyPathPattern().IsMatch(dedupPath)))
+        {
+            errors.Add("dedupPath", $"'{dedupPath}' is not a path into the JSON body: property names joined by dots, such as id or delivery.id.");
+        }
         if (errors.Any)
         {
             throw Invalid("The inbox source is not valid", errors);
@@ -263,6 +288,8 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         source.SignatureHeader = scheme == InboxSchemes.None ? null : signatureHeader;
         source.EventTypeHeader = eventTypeHeader;
         source.EventTypePath = eventTypePath;
+        source.DedupHeader = dedupHeader;
+        source.DedupPath = dedupPath;
         source.Enabled = input.Enabled ?? (isNew || source.Enabled);
     }
 
@@ -372,6 +399,8 @@ public sealed partial class InboxStore(IDbContextFactory<DeskDbContext> dbFactor
         source.SignatureScheme,
         source.EventTypeHeader,
         source.EventTypePath,
+        source.DedupHeader,
+        source.DedupPath,
         source.Enabled,
         secretSet = source.Secret.Length > 0,
     };

@@ -16,7 +16,7 @@ public sealed class WebhookEvent
     public string? ContentType { get; set; }
     public string QueryJson { get; set; } = "{}";
     public string HeadersJson { get; set; } = "{}";
-    /// <summary>The raw body as text; null when it was over the limit.</summary>
+    /// <summary>The raw body as text; null when it was over the limit or the request named no enabled webhook or source.</summary>
     public string? Body { get; set; }
     public long BodyBytes { get; set; }
     /// <summary>The HTTP status the receiver answered.</summary>
@@ -27,6 +27,14 @@ public sealed class WebhookEvent
     public string? IdempotencyKey { get; set; }
     /// <summary>The runs this request started (one for a workflow webhook, any number for an inbox event).</summary>
     public List<Guid> ExecutionIds { get; set; } = [];
+    /// <summary>The runs a person started by replaying this request, oldest first.</summary>
+    public List<Guid> ReplayExecutionIds { get; set; } = [];
+
+    /// <summary>Why the body is missing (over the limit, or a refused request to no one), or null when it was kept.</summary>
+    public static string? MissingBodyNote(string? body, int statusCode, string status) => body is not null ? null
+        : statusCode == 413 ? "Body not kept: the body was over the limit."
+        : status == WebhookEventStatuses.Refused ? "Body not kept: the request was refused."
+        : "Body not kept.";
 }
 
 public static class WebhookEventStatuses

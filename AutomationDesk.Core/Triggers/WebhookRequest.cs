@@ -9,17 +9,14 @@ using AutomationDesk.Core.Workflows;
 namespace AutomationDesk.Core.Triggers;
 
 /// <summary>
-/// A request to a webhook receiver as the desk keeps it: method, content type, headers (names in lower case, without
-/// <c>Cookie</c> and <c>Authorization</c>), query and the raw body. It becomes a run's trigger input
+/// A request to a webhook receiver as the desk keeps it: method, content type, headers (names in lower case, credential
+/// values masked by <see cref="CredentialHeaders"/>), query and the raw body. It becomes a run's trigger input
 /// <c>{ body, headers, query, method }</c> and is stored as a <see cref="WebhookEvent"/>, from which it can be read back
 /// for a replay.
 /// </summary>
 public sealed record WebhookRequest(
     string Method, string? ContentType, IReadOnlyDictionary<string, string> Headers, IReadOnlyDictionary<string, IReadOnlyList<string>> Query, byte[] Body)
 {
-    /// <summary>Headers that carry a person's credentials, never kept with a request.</summary>
-    public static readonly IReadOnlySet<string> DroppedHeaders = new HashSet<string>(["cookie", "authorization"], StringComparer.OrdinalIgnoreCase);
-
     public string BodyText => Encoding.UTF8.GetString(Body);
 
     /// <summary>SHA-256 of the body (hex): the same idempotency key with another body is a conflict.</summary>
@@ -148,9 +145,10 @@ public sealed record WebhookRequest(
         return new WebhookRequest(stored.Method, stored.ContentType, headers, query, Encoding.UTF8.GetBytes(stored.Body));
     }
 
+    /// <summary>The headers as kept: names in lower case, credential values masked (a stored event read back is masked already).</summary>
     private JsonObject HeadersJson() => new(Headers
-        .Where(h => !DroppedHeaders.Contains(h.Key))
-        .Select(h => KeyValuePair.Create(h.Key.ToLowerInvariant(), (JsonNode?)h.Value)));
+        .Select(h => KeyValuePair.Create(h.Key.ToLowerInvariant(), (JsonNode?)CredentialHeaders.Masked(h.Key, h.Value)))
+        .DistinctBy(h => h.Key));
 
     private JsonObject QueryJson() => new(Query.Select(q => KeyValuePair.Create(q.Key, Values(q.Value))));
 

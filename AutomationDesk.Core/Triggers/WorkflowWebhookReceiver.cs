@@ -19,7 +19,8 @@ public sealed record WebhookOutcome(int StatusCode, string? Reason, Guid EventId
 /// Takes a request to <c>/api/webhooks/{workflowId}/{token}</c> and decides it: unknown, disabled or not a webhook
 /// (404), wrong token (401), body over the limit (413), bad signature (401), malformed JSON (400), a repeated
 /// idempotency key (200, or 409 with another body), else a queued run (202). Every request is stored as a
-/// <see cref="WebhookEvent"/>; a refused one never starts a run.
+/// <see cref="WebhookEvent"/>, with its body unless it was over the limit or named no enabled webhook; a refused one
+/// never starts a run.
 /// </summary>
 public sealed class WorkflowWebhookReceiver(
     IDbContextFactory<DeskDbContext> dbFactory, CompiledWorkflowCache cache, WebhookSignatures signatures, ExecutionLauncher launcher,
@@ -40,7 +41,10 @@ public sealed class WorkflowWebhookReceiver(
     {
         var target = await FindAsync(workflowId, ct);
         var limit = target?.Settings.MaxBodyBytes ?? DefaultMaxBodyBytes;
-        var stored = request.ToEvent(time.GetUtcNow(), keepBody: bodyBytes <= limit, bodyBytes);
+        // A request to no enabled webhook keeps no body: there is nobody to replay it to, and anyone can send one.
+        // A refused request to a real webhook (wrong token, bad signature) keeps it, within that webhook's limit,
+        // so a person can read it and replay it once they have confirmed why it was refused.
+        var stored = request.ToEvent(time.GetUtcNow(), keepBody: target is not null && bodyBytes <= limit, bodyBytes);
         stored.WorkflowId = workflowId;
         if (target is null)
         {
@@ -126,10 +130,12 @@ public sealed class WorkflowWebhookReceiver(
 
     private async Task SaveAsync(WebhookEvent stored, int statusCode, string status, string reason, CancellationToken ct)
     {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var note = status == WebhookEventStatuses.Refused ? await RefusedBodyBudget.ApplyAsync(db, stored, ct) : null;
         stored.StatusCode = statusCode;
         stored.Status = status;
-        stored.Reason = reason.Length <= 1000 ? reason : reason[..1000];
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var text = reason + note;
+        stored.Reason = text.Length <= 1000 ? text : text[..1000];
         db.WebhookEvents.Add(stored);
         await db.SaveChangesAsync(ct);
         feed.Announce(stored.Id);

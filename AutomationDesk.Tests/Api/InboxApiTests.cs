@@ -169,4 +169,21 @@ public sealed class InboxApiTests(DeskApp desk)
     }
 
     private static string UniqueSource() => $"src-{Guid.NewGuid():N}"[..20];
+
+    [Fact]
+    public async Task Delivery_id_settings_are_taken_and_answered_by_the_sources_api()
+    {
+        var name = UniqueSource();
+        using var create = await desk.Admin.PostAsJsonAsync("/api/v1/inbox/sources", new { name, preset = "github", secret = "gh-webhook-secret" });
+        var created = await create.JsonAsync(HttpStatusCode.Created);
+
+        using var update = await desk.Admin.PutAsJsonAsync($"/api/v1/inbox/sources/{name}", new { preset = "github", dedupHeader = "", dedupPath = "delivery.id" });
+        using var bad = await desk.Admin.PutAsJsonAsync($"/api/v1/inbox/sources/{name}", new { preset = "github", dedupHeader = "not a header" });
+
+        Assert.Equal("X-GitHub-Delivery", (string?)created["dedupHeader"]);
+        var updated = await update.JsonAsync(HttpStatusCode.OK);
+        Assert.Null(updated["dedupHeader"]);
+        Assert.Equal("delivery.id", (string?)updated["dedupPath"]);
+        await bad.ProblemAsync(HttpStatusCode.BadRequest, "dedupHeader");
+    }
 }

@@ -180,11 +180,42 @@ public sealed class InboxReceiverTests(DeskApp desk)
             await refused.ProblemAsync(HttpStatusCode.Unauthorized);
         }
         var eventId = (string)Assert.Single(await desk.Viewer.GetPageAsync($"/api/v1/webhook-events?source={source}&status=refused"))!["id"]!;
+        using (var unconfirmed = await desk.Editor.PostAsync($"/api/v1/webhook-events/{eventId}/replay", null))
+        {
+            await unconfirmed.ProblemAsync(HttpStatusCode.Conflict);
+        }
 
-        using var replay = await desk.Editor.PostAsync($"/api/v1/webhook-events/{eventId}/replay", null);
+        using var replay = await desk.Editor.PostAsync($"/api/v1/webhook-events/{eventId}/replay?confirm=true", null);
 
         var replayed = await replay.JsonAsync(HttpStatusCode.Accepted);
         Assert.Equal(onRelease, Guid.Parse((string)Assert.Single(replayed["runs"]!.AsArray())!["workflowId"]!));
         Assert.Empty(await Webhooks.RunsOfAsync(desk, onOther));
+    }
+
+    [Fact]
+    public async Task A_github_delivery_posted_again_answers_that_it_is_a_duplicate_and_starts_nothing()
+    {
+        var source = await AddSourceAsync("github", s => s.DedupHeader = "X-GitHub-Delivery");
+        var workflowId = await AddRuleAsync(source, "push");
+        const string body = """{"ref":"refs/heads/main"}""";
+        var headers = new Dictionary<string, string>
+        {
+            ["X-GitHub-Event"] = "push",
+            ["X-GitHub-Delivery"] = Guid.NewGuid().ToString(),
+            ["X-Hub-Signature-256"] = WebhookSigning.GitHub(Secret, body),
+        };
+        using var first = await Webhooks.PostAsync(desk, $"/api/webhooks/inbox/{source}", body, headers: headers);
+        var firstEvent = (string)(await first.JsonAsync(HttpStatusCode.Accepted))["eventId"]!;
+
+        using var again = await Webhooks.PostAsync(desk, $"/api/webhooks/inbox/{source}", body, headers: headers);
+
+        var answer = await again.JsonAsync(HttpStatusCode.OK);
+        Assert.True((bool)answer["duplicate"]!);
+        Assert.Equal(firstEvent, (string)answer["duplicateOf"]!);
+        Assert.Empty(answer["executions"]!.AsArray());
+        Assert.Contains(firstEvent, (string)answer["detail"]!, StringComparison.Ordinal);
+        Assert.Single(await Webhooks.RunsOfAsync(desk, workflowId));
+        var duplicate = await desk.Viewer.GetJsonAsync($"/api/v1/webhook-events/{(string)answer["eventId"]!}");
+        Assert.Equal("duplicate", (string)duplicate["status"]!);
     }
 }

@@ -57,7 +57,7 @@ public sealed class WebhookEventsApiTests(DeskApp desk)
         var hook = await Webhooks.CreateAsync(desk, Webhooks.Echo());
         const string body = """{ "spaced" : true }""";
         using (var response = await Webhooks.PostAsync(desk, hook.Path + "?x=1", body,
-            headers: new Dictionary<string, string> { ["X-Sender"] = "shop", ["Authorization"] = "Bearer secret-value", ["Cookie"] = "a=b" }))
+            headers: new Dictionary<string, string> { ["X-Sender"] = "shop", ["Authorization"] = "Bearer secret-value", ["Cookie"] = "a=secret-value" }))
         {
             await response.AcceptedAsync();
         }
@@ -71,7 +71,8 @@ public sealed class WebhookEventsApiTests(DeskApp desk)
         Assert.Equal("shop", (string)detail["headers"]!["x-sender"]!);
         Assert.Equal("1", (string)detail["query"]!["x"]!);
         Assert.DoesNotContain("secret-value", detail.ToJsonString(), StringComparison.Ordinal);
-        Assert.False(detail["headers"]!.AsObject().ContainsKey("cookie"));
+        Assert.Equal("Bearer ***", (string)detail["headers"]!["authorization"]!);
+        Assert.Equal("a=***", (string)detail["headers"]!["cookie"]!);
         Assert.Single(detail["executionIds"]!.AsArray());
     }
 

@@ -13,11 +13,19 @@ public sealed record WebhookEventSummary(
     Guid Id, DateTimeOffset ReceivedAt, Guid? WorkflowId, string? InboxSource, string? EventType, string Method, int StatusCode,
     string Status, string? Reason, long BodyBytes, bool BodyStored, string? IdempotencyKey, IReadOnlyList<Guid> ExecutionIds);
 
-/// <summary>A request as it came: its headers (without Cookie and Authorization), query and body (null when over the limit).</summary>
+/// <summary>
+/// A request as it came: its headers (credential values masked), query and body (null, with <see cref="BodyNote"/> saying
+/// why, when it was over the limit or refused for naming no enabled webhook), the runs it started and the runs its replays
+/// started. <see cref="ReplayWarning"/> is what a person must confirm before replaying a refused request.
+/// </summary>
 public sealed record WebhookEventDetail(
     Guid Id, DateTimeOffset ReceivedAt, Guid? WorkflowId, string? InboxSource, string? EventType, string Method, string? ContentType,
     JsonNode? Headers, JsonNode? Query, string? Body, long BodyBytes, int StatusCode, string Status, string? Reason, string? IdempotencyKey,
-    IReadOnlyList<Guid> ExecutionIds);
+    IReadOnlyList<Guid> ExecutionIds, IReadOnlyList<Guid> ReplayExecutionIds, string? BodyNote, string? ReplayWarning,
+    IReadOnlyList<WebhookEventRun> Runs);
+
+/// <summary>A run a webhook event started, on receipt or by a replay.</summary>
+public sealed record WebhookEventRun(Guid ExecutionId, Guid WorkflowId, string WorkflowName, string Status, DateTimeOffset CreatedAt, bool Replay);
 
 public static class WebhookEventsApi
 {
@@ -69,13 +77,26 @@ public static class WebhookEventsApi
             .ToPageAsync(paging, ct);
     }
 
-    /// <summary>One event as it came, or null (the event page uses it too).</summary>
-    public static async Task<WebhookEventDetail?> FindAsync(DeskDbContext db, Guid id, CancellationToken ct) =>
-        await db.WebhookEvents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct) is { } e
-            ? new WebhookEventDetail(e.Id, e.ReceivedAt, e.WorkflowId, e.InboxSource, e.EventType, e.Method, e.ContentType,
-                JsonNode.Parse(e.HeadersJson), JsonNode.Parse(e.QueryJson), e.Body, e.BodyBytes, e.StatusCode, e.Status, e.Reason, e.IdempotencyKey,
-                e.ExecutionIds)
-            : null;
+    /// <summary>One event as it came with the runs it started, or null (the event page uses it too).</summary>
+    public static async Task<WebhookEventDetail?> FindAsync(DeskDbContext db, Guid id, CancellationToken ct)
+    {
+        if (await db.WebhookEvents.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct) is not { } e)
+        {
+            return null;
+        }
+        var ids = e.ExecutionIds.Concat(e.ReplayExecutionIds).ToList();
+        var found = await db.Executions.AsNoTracking().Where(x => ids.Contains(x.Id))
+            .Select(x => new { x.Id, x.WorkflowId, x.WorkflowName, x.Status, x.CreatedAt })
+            .ToListAsync(ct);
+        // A run removed by retention is left out; the ids stay in ExecutionIds and ReplayExecutionIds.
+        var runs = found
+            .Select(x => new WebhookEventRun(x.Id, x.WorkflowId, x.WorkflowName, x.Status.ToString(), x.CreatedAt, e.ReplayExecutionIds.Contains(x.Id)))
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.ExecutionId)
+            .ToList();
+        return new WebhookEventDetail(e.Id, e.ReceivedAt, e.WorkflowId, e.InboxSource, e.EventType, e.Method, e.ContentType,
+            JsonNode.Parse(e.HeadersJson), JsonNode.Parse(e.QueryJson), e.Body, e.BodyBytes, e.StatusCode, e.Status, e.Reason, e.IdempotencyKey,
+            e.ExecutionIds, e.ReplayExecutionIds, WebhookEvent.MissingBodyNote(e.Body, e.StatusCode, e.Status), WebhookReplay.ConfirmationNeeded(e), runs);
+    }
 
     static async Task<Ok<Paged<WebhookEventSummary>>> List(
         string? source, Guid? workflowId, string? status, string? q, [AsParameters] PageQuery paging, IDbContextFactory<DeskDbContext> dbFactory,
@@ -91,6 +112,10 @@ public static class WebhookEventsApi
         return await FindAsync(db, id, ct) is { } found ? TypedResults.Ok(found) : Problems.NotFound("webhook event", id);
     }
 
-    static async Task<Accepted<WebhookReplayResult>> Replay(Guid id, WebhookReplay replay, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Accepted($"/api/v1/webhook-events/{id}", await replay.ReplayAsync(id, user.ToActor(), ct));
+    /// <summary>
+    /// Replays an event. A refused one answers 409 naming why it was refused unless <paramref name="confirm"/> is true:
+    /// the caller says it has read the reason and still wants the request run.
+    /// </summary>
+    static async Task<Accepted<WebhookReplayResult>> Replay(Guid id, bool? confirm, WebhookReplay replay, ClaimsPrincipal user, CancellationToken ct) =>
+        TypedResults.Accepted($"/api/v1/webhook-events/{id}", await replay.ReplayAsync(id, user.ToActor(), confirm == true, ct));
 }

@@ -12,6 +12,9 @@ public sealed record WebhookCompleted(Guid ExecutionId, ExecutionStatus Status, 
 
 public sealed record InboxAccepted(Guid EventId, IReadOnlyList<StartedRun> Executions);
 
+/// <summary>A delivery received before (within 24 h): stored as its own event, starting nothing.</summary>
+public sealed record InboxDuplicate(Guid EventId, bool Duplicate, Guid DuplicateOf, IReadOnlyList<StartedRun> Executions, string Detail);
+
 /// <summary>
 /// The public receivers: <c>POST /api/webhooks/{workflowId}/{token}</c> and <c>POST /api/webhooks/inbox/{source}</c>.
 /// No user sign-in: the token and the signature are the authentication. Each reads its body itself, never past the
@@ -50,12 +53,17 @@ public static class WebhookReceivers
         return TypedResults.Accepted($"/api/v1/executions/{executionId}", new ExecutionAccepted(executionId, ExecutionStatus.Queued));
     }
 
-    static async Task<Results<Accepted<InboxAccepted>, ProblemHttpResult>> ReceiveInbox(string source, HttpRequest request, InboxRouter inbox, CancellationToken ct)
+    static async Task<Results<Accepted<InboxAccepted>, Ok<InboxDuplicate>, ProblemHttpResult>> ReceiveInbox(
+        string source, HttpRequest request, InboxRouter inbox, CancellationToken ct)
     {
         var (body, bytes) = await ReadBoundedAsync(request, InboxRouter.MaxBodyBytes, ct);
         var outcome = await inbox.ReceiveAsync(source, RequestOf(request, body), bytes, ct);
-        return outcome.StatusCode >= 400
-            ? Refusal(outcome.StatusCode, outcome.Reason!)
+        if (outcome.StatusCode >= 400)
+        {
+            return Refusal(outcome.StatusCode, outcome.Reason!);
+        }
+        return outcome.DuplicateOf is { } first
+            ? TypedResults.Ok(new InboxDuplicate(outcome.EventId, true, first, outcome.Runs, outcome.Reason!))
             : TypedResults.Accepted($"/api/v1/webhook-events/{outcome.EventId}", new InboxAccepted(outcome.EventId, outcome.Runs));
     }
 

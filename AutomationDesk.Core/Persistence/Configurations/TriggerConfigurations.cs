@@ -57,6 +57,19 @@ internal sealed class InboxSourceConfiguration : IEntityTypeConfiguration<InboxS
         builder.Property(s => s.SignatureHeader).HasMaxLength(100);
         builder.Property(s => s.EventTypeHeader).HasMaxLength(100);
         builder.Property(s => s.EventTypePath).HasMaxLength(200);
+        builder.Property(s => s.DedupHeader).HasMaxLength(100);
+        builder.Property(s => s.DedupPath).HasMaxLength(200);
+    }
+}
+
+internal sealed class InboxDeliveryConfiguration : IEntityTypeConfiguration<InboxDelivery>
+{
+    public void Configure(EntityTypeBuilder<InboxDelivery> builder)
+    {
+        builder.HasKey(d => new { d.Source, d.DeliveryId });
+        builder.Property(d => d.Source).HasMaxLength(100);
+        builder.Property(d => d.DeliveryId).HasMaxLength(256);
+        builder.HasIndex(d => new { d.Source, d.ReceivedAt });
     }
 }
 

@@ -504,6 +504,29 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.ToTable("Secrets");
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Triggers.InboxDelivery", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Source", "DeliveryId");
+
+                    b.HasIndex("Source", "ReceivedAt");
+
+                    b.ToTable("InboxDeliveries");
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Triggers.InboxRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -547,6 +570,14 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DedupHeader")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DedupPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
@@ -672,6 +703,10 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("ReplayExecutionIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()

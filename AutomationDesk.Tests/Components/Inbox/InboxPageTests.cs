@@ -213,4 +213,25 @@ public sealed class InboxPageTests : RolePageTest
         });
         await db.SaveChangesAsync();
     }
+
+    [Fact]
+    public async Task A_github_source_deduplicates_by_x_github_delivery_and_the_editor_saves_another_delivery_id_setting()
+    {
+        SignInAs(DeskRoles.Admin);
+        var page = Render<InboxPage>();
+        page.WaitForAssertion(() => Assert.NotEmpty(page.FindAll("[data-testid=empty-state]")), Patience);
+        await page.Find("[data-testid=add-source]").ClickAsync(new());
+        InputOf(page, "source-name").Change("orders-hook");
+
+        await page.InvokeAsync(() => Select<string>(page, "Preset").ValueChanged.InvokeAsync("github"));
+        var presetHeader = InputOf(page, "source-dedup-header").GetAttribute("value");
+        InputOf(page, "source-dedup-header").Change("");
+        InputOf(page, "source-dedup-path").Change("delivery.id");
+        await page.Find("[data-testid=save-source]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Single(Rows(page, "source-row")), Patience);
+        Assert.Equal("X-GitHub-Delivery", presetHeader);
+        var saved = await Inbox.GetSourceAsync("orders-hook", CancellationToken.None);
+        Assert.Equal((null, "delivery.id"), (saved!.DedupHeader, saved.DedupPath));
+    }
 }

@@ -30,18 +30,18 @@ public sealed class WebhookRequestTests
     }
 
     [Fact]
-    public void The_trigger_input_has_lower_case_headers_without_credentials_and_repeated_query_values_as_lists()
+    public void The_trigger_input_has_lower_case_headers_with_credentials_masked_and_repeated_query_values_as_lists()
     {
         var request = Request("application/json", "{}", new(StringComparer.OrdinalIgnoreCase)
         {
-            ["X-GitHub-Event"] = "push", ["Authorization"] = "Bearer x", ["Cookie"] = "a=b",
+            ["X-GitHub-Event"] = "push", ["Authorization"] = "Bearer x-secret", ["Cookie"] = "a=b-secret",
         });
 
         var input = request.TriggerInput(new JsonObject());
 
         Assert.Equal("push", (string)input["headers"]!["x-github-event"]!);
-        Assert.False(input["headers"]!.AsObject().ContainsKey("authorization"));
-        Assert.False(input["headers"]!.AsObject().ContainsKey("cookie"));
+        Assert.Equal("Bearer ***", (string)input["headers"]!["authorization"]!);
+        Assert.Equal("a=***", (string)input["headers"]!["cookie"]!);
         Assert.Equal(["a", "b"], input["query"]!["tag"]!.AsArray().Select(v => (string)v!));
         Assert.Equal("2", (string)input["query"]!["page"]!);
         Assert.Equal("POST", (string)input["method"]!);
@@ -70,5 +70,37 @@ public sealed class WebhookRequestTests
         Assert.True(JsonNode.DeepEquals(request.TriggerInput(JsonNode.Parse("{}")), back.TriggerInput(JsonNode.Parse("{}"))));
         Assert.Equal(request.BodyHash, back.BodyHash);
         Assert.Null(dropped);
+    }
+
+    [Fact]
+    public void A_stored_event_keeps_the_names_of_credential_headers_but_not_their_values()
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Authorization"] = "Basic dXNlcjpzZWNyZXQtMQ==",
+            ["Proxy-Authorization"] = "Bearer secret-2",
+            ["Cookie"] = "session=secret-3; theme=secret-4",
+            ["X-Api-Key"] = "secret-5",
+            ["X-Gitlab-Token"] = "secret-6",
+            ["X-Auth-Token"] = "secret-7",
+            ["X-Hub-Signature-256"] = "sha256=secret-8",
+            ["X-Hub-Signature"] = "sha1=secret-9",
+            ["Stripe-Signature"] = "t=1,v1=secret-10",
+            ["Webhook-Signature"] = "v1,secret-11",
+            ["X-Signature-256"] = "sha256=secret-12",
+            ["X-GitHub-Delivery"] = "d-1",
+            ["Content-Length"] = "2",
+        };
+
+        var stored = Request("application/json", "{}", headers).ToEvent(DateTimeOffset.UnixEpoch, keepBody: true, 2);
+
+        Assert.DoesNotContain("secret", stored.HeadersJson, StringComparison.Ordinal);
+        var kept = JsonNode.Parse(stored.HeadersJson)!.AsObject();
+        Assert.Equal(headers.Keys.Select(k => k.ToLowerInvariant()).Order(), kept.Select(h => h.Key).Order());
+        Assert.Equal("Basic ***", (string)kept["authorization"]!);
+        Assert.Equal("session=***; theme=***", (string)kept["cookie"]!);
+        Assert.Equal("***", (string)kept["x-hub-signature-256"]!);
+        Assert.Equal("d-1", (string)kept["x-github-delivery"]!);
+        Assert.Equal("2", (string)kept["content-length"]!);
     }
 }

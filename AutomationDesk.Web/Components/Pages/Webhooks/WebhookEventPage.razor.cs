@@ -12,7 +12,8 @@ using Microsoft.EntityFrameworkCore;
 namespace AutomationDesk.Web.Components.Pages.Webhooks;
 
 /// <summary>
-/// One webhook request as it came (method, query, headers, body) and how the receiver answered; an Editor replays it.
+/// One webhook request as it came (method, query, headers, body), how the receiver answered and the runs it and its
+/// replays started; an Editor replays it (a refused one after confirming, told why it was refused).
 /// It reloads when the receiver records its final answer (a <c>completed</c> webhook's 200).
 /// </summary>
 public sealed partial class WebhookEventPage : IDisposable
@@ -21,6 +22,7 @@ public sealed partial class WebhookEventPage : IDisposable
     private string? _workflowName;
     private bool _loaded;
     private bool _replaying;
+    private bool _confirming;
     private string? _replayError;
     private WebhookReplayResult? _replayed;
 
@@ -60,12 +62,24 @@ public sealed partial class WebhookEventPage : IDisposable
         }
     }
 
-    private async Task ReplayAsync()
+    /// <summary>A refused request is replayed only after the person has read why it was refused and confirmed.</summary>
+    private Task AskReplayAsync()
     {
-        (_replaying, _replayError, _replayed) = (true, null, null);
+        if (_event?.ReplayWarning is not null && _event.Body is not null)
+        {
+            (_confirming, _replayError, _replayed) = (true, null, null);
+            return Task.CompletedTask;
+        }
+        return ReplayAsync(confirmed: false);
+    }
+
+    private async Task ReplayAsync(bool confirmed)
+    {
+        (_replaying, _confirming, _replayError, _replayed) = (true, false, null, null);
         try
         {
-            _replayed = await Replay.ReplayAsync(Id, (await AuthenticationState).User.ToActor(), CancellationToken.None);
+            _replayed = await Replay.ReplayAsync(Id, (await AuthenticationState).User.ToActor(), confirmed, CancellationToken.None);
+            await LoadAsync();
         }
         catch (DeskProblemException e)
         {
