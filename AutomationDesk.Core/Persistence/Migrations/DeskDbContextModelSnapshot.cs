@@ -299,9 +299,6 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<Guid?>("ExecutionId")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("IsRead")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -311,9 +308,6 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("ReadAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -332,9 +326,26 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("IsRead", "CreatedAt");
-
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.NotificationRead", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NotificationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("NotificationReads");
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Records.CollectionRecord", b =>
@@ -967,6 +978,15 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.NotificationRead", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Notifications.Notification", null)
+                        .WithMany("Reads")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Security.ApiKey", b =>
                 {
                     b.HasOne("AutomationDesk.Core.Security.DeskUser", null)
@@ -1068,6 +1088,11 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Navigation("Keys");
 
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.Notification", b =>
+                {
+                    b.Navigation("Reads");
                 });
 #pragma warning restore 612, 618
         }
