@@ -94,7 +94,7 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
             }
         }
         ValidateTrigger(definition.Trigger, errors);
-        CheckScheduleDurations(definition.Trigger.Schedule, errors);
+        DefinitionLimits.CheckDurations(definition, errors);
         ValidateSteps(definition, errors);
         ValidateSettings(definition, errors);
         errors.ThrowIfAny();
@@ -216,7 +216,6 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
             {
                 errors.Add($"{path}.onError", "Must be fail or continue.");
             }
-            CheckDuration(step.Timeout, DefinitionLimits.StepTimeout, $"{path}.timeout", errors);
             if (step.Retry is { } retry)
             {
                 if (retry.MaxAttempts is < 1 or > 20)
@@ -227,8 +226,6 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
                 {
                     errors.Add($"{path}.retry.backoff", "Must be fixed or exponential.");
                 }
-                CheckDuration(retry.InitialDelay, DefinitionLimits.RetryDelay, $"{path}.retry.initialDelay", errors);
-                CheckDuration(retry.MaxDelay, DefinitionLimits.RetryDelay, $"{path}.retry.maxDelay", errors);
             }
             if (step.When is not null)
             {
@@ -332,27 +329,6 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
         }
     }
 
-    private static void CheckDuration(TimeSpan? value, TimeSpan max, string path, ValidationErrors errors)
-    {
-        if (value is { } span && DefinitionLimits.Check(span, max) is { } problem)
-        {
-            errors.Add(path, problem);
-        }
-    }
-
-    private static void CheckScheduleDurations(ScheduleTrigger? schedule, ValidationErrors errors)
-    {
-        if (schedule is null)
-        {
-            return;
-        }
-        if (schedule.Every is { } every && every > DefinitionLimits.ScheduleInterval)
-        {
-            errors.Add("trigger.schedule.every", $"At most {DefinitionLimits.Describe(DefinitionLimits.ScheduleInterval)}.");
-        }
-        CheckDuration(schedule.AlertAfter, DefinitionLimits.ScheduleAlertAfter, "trigger.schedule.alertAfter", errors);
-    }
-
     private static void CheckTemplates(JsonNode? value, string path, IReadOnlySet<string> upstream, IReadOnlySet<string> ids, string stepId, ValidationErrors errors)
     {
         List<TemplateExpression> expressions;
@@ -400,8 +376,6 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
         {
             errors.Add("settings.maxConcurrency", "Between 1 and 64.");
         }
-        CheckDuration(settings.Timeout, DefinitionLimits.RunTimeout, "settings.timeout", errors);
-        CheckDuration(settings.ExpectedDuration, DefinitionLimits.RunTimeout, "settings.expectedDuration", errors);
         foreach (var notify in settings.NotifyOn.Where(n => !NotifyEvents.Contains(n)))
         {
             errors.Add("settings.notifyOn", $"'{notify}' is not one of {string.Join(", ", NotifyEvents)}.");
