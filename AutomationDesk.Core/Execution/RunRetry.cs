@@ -29,11 +29,15 @@ public sealed record RetryPlan(Guid ExecutionId, RetryFrom From, IReadOnlyList<R
 /// <summary>
 /// Replays, resumes and discards runs that ended badly. A retry is a new child run (its parent is the original), so the
 /// original stays as it was; resuming from the failed step copies the outputs of the steps that had succeeded.
-/// The original leaves the dead-letter list in the same commit that writes its child.
+/// The original leaves the dead-letter list in the same commit that writes its child. Retries on this node start one at
+/// a time, so two clicks or two calls at once cannot both pass the "already retried" check.
 /// </summary>
 public sealed class RunRetry(IDbContextFactory<DeskDbContext> dbFactory, ExecutionLauncher launcher, StepRegistry registry, IDeskEvents events, AuditTrail audit, TimeProvider time)
+    : IDisposable
 {
     private static readonly string[] ReadOnlyHttpMethods = ["GET", "HEAD", "OPTIONS"];
+
+    private readonly SemaphoreSlim _oneRetryAtATime = new(1, 1);
 
     public async Task<RetryPlan> PlanAsync(Guid executionId, RetryFrom from, CancellationToken ct)
     {
@@ -66,6 +70,19 @@ public sealed class RunRetry(IDbContextFactory<DeskDbContext> dbFactory, Executi
         StartRetryAsync(executionId, from, againAnyway: true, actor, ct);
 
     private async Task<ExecutionSummary> StartRetryAsync(Guid executionId, RetryFrom from, bool againAnyway, Actor actor, CancellationToken ct)
+    {
+        await _oneRetryAtATime.WaitAsync(ct);
+        try
+        {
+            return await StartOneRetryAsync(executionId, from, againAnyway, actor, ct);
+        }
+        finally
+        {
+            _oneRetryAtATime.Release();
+        }
+    }
+
+    private async Task<ExecutionSummary> StartOneRetryAsync(Guid executionId, RetryFrom from, bool againAnyway, Actor actor, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var original = await LoadRetryableAsync(db, executionId, from, ct);
@@ -153,4 +170,6 @@ public sealed class RunRetry(IDbContextFactory<DeskDbContext> dbFactory, Executi
         }
         return true;
     }
+
+    public void Dispose() => _oneRetryAtATime.Dispose();
 }
