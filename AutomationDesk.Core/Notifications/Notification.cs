@@ -4,6 +4,7 @@ public enum NotificationType { Info, Success, Warning, Error }
 
 public enum NotificationPriority { Low, Normal, High, Urgent }
 
+/// <summary>A message for everyone at the desk. Whether it was read is each person's own (<see cref="NotificationRead"/>).</summary>
 public sealed class Notification
 {
     public Guid Id { get; set; }
@@ -11,9 +12,9 @@ public sealed class Notification
     public string Message { get; set; } = "";
     public NotificationType Type { get; set; }
     public NotificationPriority Priority { get; set; }
-    public bool IsRead { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
-    public DateTimeOffset? ReadAt { get; set; }
     public Guid? ExecutionId { get; set; }
     public Guid? WorkflowId { get; set; }
+
+    public List<NotificationRead> Reads { get; set; } = [];
 }

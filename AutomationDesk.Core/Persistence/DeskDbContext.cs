@@ -24,6 +24,7 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<ExecutionLog> ExecutionLogs => Set<ExecutionLog>();
     public DbSet<CollectionRecord> Records => Set<CollectionRecord>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<NotificationRead> NotificationReads => Set<NotificationRead>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<Secret> Secrets => Set<Secret>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

@@ -48,6 +48,7 @@ public sealed record ApprovalConfig : IValidatableConfig
     public ApproverList? Approvers { get; init; }
 
     /// <summary>How long to wait for a decision before <see cref="DefaultDecision"/> is applied; none waits for ever.</summary>
+    [DurationRange(366 * 24 * 3600)]
     public TimeSpan? Timeout { get; init; }
 
     public ApprovalDecision DefaultDecision { get; init; } = ApprovalDecision.Reject;

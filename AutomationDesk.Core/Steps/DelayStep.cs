@@ -12,17 +12,28 @@ public sealed class DelayStep(TimeProvider time) : IStep<DelayConfig>
 {
     public Task<StepResult> ExecuteAsync(DelayConfig config, StepContext context, CancellationToken ct)
     {
-        var until = config.Until ?? time.GetUtcNow() + config.Duration!.Value;
+        var now = time.GetUtcNow();
+        // A literal 'until' was checked at save; one that came from a template is checked here, once resolved.
+        if (config.Until is { } resolved && new WithinYearsAttribute(DelayConfig.MaxYearsAhead).Check(resolved, now) is { } problem)
+        {
+            throw new StepConfigException([("config.until", problem)]);
+        }
+        var until = config.Until ?? now + config.Duration!.Value;
         return Task.FromResult(StepResult.Wait(until, new JsonObject { ["waitedUntil"] = until.ToString("O", CultureInfo.InvariantCulture) }));
     }
 }
 
 public sealed record DelayConfig : IValidatableConfig
 {
+    public const int MaxYearsAhead = 10;
+    public const double MaxDurationSeconds = 366 * 24 * 3600;
+
     /// <summary>How long to wait, e.g. "00:05:00" or "PT5M".</summary>
+    [DurationRange(MaxDurationSeconds)]
     public TimeSpan? Duration { get; init; }
 
-    /// <summary>Or a moment to wait for (ISO 8601).</summary>
+    /// <summary>Or a moment to wait for (ISO 8601), at most ten years ahead.</summary>
+    [WithinYears(MaxYearsAhead)]
     public DateTimeOffset? Until { get; init; }
 
     public IEnumerable<(string Field, string Message)> Validate()
@@ -31,7 +42,7 @@ public sealed record DelayConfig : IValidatableConfig
         {
             yield return ("duration", "Give either 'duration' or 'until'.");
         }
-        if (Duration is { } d && d > TimeSpan.FromDays(366))
+        if (Duration is { } d && d > TimeSpan.FromSeconds(MaxDurationSeconds))
         {
             yield return ("duration", "At most 366 days.");
         }

@@ -43,14 +43,15 @@ public sealed class RecordCreateStep(IDbContextFactory<DeskDbContext> dbFactory,
 
 public sealed record RecordCreateConfig : IValidatableConfig
 {
+    [CollectionName]
     public required string Collection { get; init; }
     public required JsonNode Data { get; init; }
 
     public IEnumerable<(string Field, string Message)> Validate()
     {
-        if (string.IsNullOrWhiteSpace(Collection) || Collection.Length > 100)
+        if (!CollectionNameAttribute.IsValid(Collection))
         {
-            yield return ("collection", "A collection name is 1 to 100 characters.");
+            yield return ("collection", CollectionNameAttribute.Rule);
         }
         if (Data is not JsonObject)
         {

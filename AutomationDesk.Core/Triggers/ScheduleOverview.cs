@@ -32,7 +32,7 @@ public sealed class ScheduleOverview(IDbContextFactory<DeskDbContext> dbFactory,
 #pragma warning restore CA1862
         }
         var total = await query.CountAsync(ct);
-        var ids = await query.OrderBy(w => w.Name).ThenBy(w => w.Id).Skip((page - 1) * pageSize).Take(pageSize).Select(w => w.Id).ToListAsync(ct);
+        var ids = await query.OrderBy(w => w.Name).ThenBy(w => w.Id).Skip((int)Math.Min(((long)page - 1) * pageSize, int.MaxValue)).Take(pageSize).Select(w => w.Id).ToListAsync(ct);
         var views = await ViewsAsync(db, ids, ct);
         return (ids.Select(id => views.GetValueOrDefault(id)).OfType<ScheduleView>().ToList(), total);
     }

@@ -32,7 +32,7 @@ public sealed class DurationJsonConverter : JsonConverter<TimeSpan>
                 value = XmlConvert.ToTimeSpan(text);
                 return value >= TimeSpan.Zero;
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
                 value = default;
                 return false;

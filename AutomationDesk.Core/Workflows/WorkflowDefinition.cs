@@ -1,10 +1,13 @@
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 
 namespace AutomationDesk.Core.Workflows;
 
 /// <summary>A workflow definition, schemaVersion 1: the JSON the API takes, export writes and the editor edits.</summary>
 public sealed record WorkflowDefinition
 {
+    /// <summary>The number 1; text such as "1" is refused (a missing one reads as 1).</summary>
+    [JsonNumberHandling(JsonNumberHandling.Strict)]
     public int SchemaVersion { get; init; } = 1;
     public string Name { get; init; } = "";
     public string? Description { get; init; }

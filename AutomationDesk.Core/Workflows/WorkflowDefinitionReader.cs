@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using AutomationDesk.Core.Execution.Templates;
 using AutomationDesk.Core.Steps;
@@ -10,8 +11,9 @@ namespace AutomationDesk.Core.Workflows;
 /// <summary>
 /// Reads and checks a workflow definition. Everything wrong is reported at once, each problem with the field
 /// path it names (<c>steps[1].dependsOn</c>), so a person or the editor can show it beside the field.
+/// The clock (the desk's <see cref="TimeProvider"/>) dates checks such as "a delay until at most ten years from now".
 /// </summary>
-public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
+public sealed partial class WorkflowDefinitionReader(StepRegistry registry, TimeProvider? time = null)
 {
     public const int MaxSteps = 200;
 
@@ -20,7 +22,9 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
 
     private static readonly string[] NotifyEvents = ["started", "succeeded", "failed"];
 
-    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
+    private const string NoControlCharacters = "No control characters (line breaks, tabs and the like).";
+
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*\z")]
     private static partial Regex StepIdPattern();
 
     /// <summary>Parses and validates; throws <see cref="WorkflowValidationException"/> with every problem.</summary>
@@ -74,6 +78,10 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
         {
             errors.Add("name", "At most 200 characters.");
         }
+        else if (DefinitionLimits.HasControlCharacter(definition.Name))
+        {
+            errors.Add("name", NoControlCharacters);
+        }
         if (definition.Description is { Length: > 2000 })
         {
             errors.Add("description", "At most 2000 characters.");
@@ -84,8 +92,13 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
             {
                 errors.Add($"tags[{i}]", "A tag is 1 to 50 characters.");
             }
+            else if (DefinitionLimits.HasControlCharacter(definition.Tags[i]))
+            {
+                errors.Add($"tags[{i}]", NoControlCharacters);
+            }
         }
         ValidateTrigger(definition.Trigger, errors);
+        DefinitionLimits.CheckDurations(definition, errors);
         ValidateSteps(definition, errors);
         ValidateSettings(definition, errors);
         errors.ThrowIfAny();
@@ -199,13 +212,13 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
             {
                 errors.Add($"{path}.name", "At most 200 characters.");
             }
+            else if (step.Name is { } stepName && DefinitionLimits.HasControlCharacter(stepName))
+            {
+                errors.Add($"{path}.name", NoControlCharacters);
+            }
             if (step.OnError is not (OnErrorModes.Fail or OnErrorModes.Continue))
             {
                 errors.Add($"{path}.onError", "Must be fail or continue.");
-            }
-            if (step.Timeout is { } timeout && timeout <= TimeSpan.Zero)
-            {
-                errors.Add($"{path}.timeout", "Must be longer than zero.");
             }
             if (step.Retry is { } retry)
             {
@@ -269,7 +282,7 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
         }
     }
 
-    private static void ValidateConfig(StepDescriptor descriptor, JsonObject config, string path, ValidationErrors errors)
+    private void ValidateConfig(StepDescriptor descriptor, JsonObject config, string path, ValidationErrors errors)
     {
         foreach (var (name, value) in config)
         {
@@ -284,7 +297,10 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
             }
             try
             {
-                value.Deserialize(property.PropertyType, DeskJson.Options);
+                if (value.Deserialize(property.PropertyType, DeskJson.Options) is { } literal)
+                {
+                    CheckRules(property, literal, $"{path}.{name}", errors);
+                }
             }
             catch (JsonException e)
             {
@@ -301,6 +317,19 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
         foreach (var required in descriptor.ConfigProperties.Values.Where(p => p.IsRequired && !config.ContainsKey(p.Name)))
         {
             errors.Add($"{path}.{required.Name}", "Required.");
+        }
+    }
+
+    /// <summary>The <see cref="ConfigRuleAttribute"/>s of a config property, over a value given as it is.</summary>
+    private void CheckRules(JsonPropertyInfo property, object literal, string path, ValidationErrors errors)
+    {
+        var rules = property.AttributeProvider?.GetCustomAttributes(typeof(ConfigRuleAttribute), inherit: true) ?? [];
+        foreach (var rule in rules.Cast<ConfigRuleAttribute>())
+        {
+            if (rule.Check(literal, (time ?? TimeProvider.System).GetUtcNow()) is { } problem)
+            {
+                errors.Add(path, problem);
+            }
         }
     }
 
@@ -350,10 +379,6 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry)
         if (settings.MaxConcurrency is < 1 or > 64)
         {
             errors.Add("settings.maxConcurrency", "Between 1 and 64.");
-        }
-        if (settings.Timeout is { } timeout && timeout <= TimeSpan.Zero)
-        {
-            errors.Add("settings.timeout", "Must be longer than zero.");
         }
         foreach (var notify in settings.NotifyOn.Where(n => !NotifyEvents.Contains(n)))
         {

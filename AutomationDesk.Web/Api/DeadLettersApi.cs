@@ -19,6 +19,7 @@ public static class DeadLettersApi
         var group = app.MapGroup("/api/v1/dead-letters").WithTags("Dead letters").RequireAuthorization(DeskPolicies.Read);
         group.MapGet("/", List);
         group.MapPost("/{id:guid}/discard", Discard).RequireAuthorization(DeskPolicies.Write);
+        group.MapPost("/{id:guid}/replay", Replay).RequireAuthorization(DeskPolicies.Write);
         return group;
     }
 
@@ -29,6 +30,16 @@ public static class DeadLettersApi
 
     static async Task<Ok<ExecutionSummary>> Discard(Guid id, RunRetry retries, ClaimsPrincipal user, CancellationToken ct) =>
         TypedResults.Ok(await retries.DiscardAsync(id, user.ToActor(), ct));
+
+    /// <summary>
+    /// Retries a dead letter as the executions API does (<c>from=start|failed</c>): the plan is at
+    /// <c>GET /executions/{id}/retry-plan</c>, and a run already retried answers 409 unless <c>force=true</c>.
+    /// </summary>
+    static async Task<Accepted<ExecutionSummary>> Replay(Guid id, string? from, bool? force, RunRetry retries, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var child = await ExecutionsApi.StartRetryAsync(retries, id, ExecutionsApi.ParseFrom(from), force == true, user, ct);
+        return TypedResults.Accepted($"/api/v1/executions/{child.Id}", child);
+    }
 
     /// <summary>How long a failed run stays in the list (<c>DeadLetters:RetentionDays</c>, default 30); older ones drop off it.</summary>
     public static TimeSpan Retention(IConfiguration configuration) => TimeSpan.FromDays(configuration.GetValue("DeadLetters:RetentionDays", 30));

@@ -34,12 +34,19 @@ public static class ExecutionsApi
     static async Task<Ok<RetryPlan>> RetryPlan(Guid id, string? from, RunRetry retries, CancellationToken ct) =>
         TypedResults.Ok(await retries.PlanAsync(id, ParseFrom(from), ct));
 
-    /// <summary>A child run of a failed, timed-out or cancelled run: <c>from=start</c> replays it, <c>from=failed</c> resumes it.</summary>
-    static async Task<Accepted<ExecutionSummary>> Retry(Guid id, string? from, RunRetry retries, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>
+    /// A child run of a failed, timed-out or cancelled run: <c>from=start</c> replays it, <c>from=failed</c> resumes it.
+    /// A run that was already retried answers 409 naming the earlier retry, unless <c>force=true</c>.
+    /// </summary>
+    static async Task<Accepted<ExecutionSummary>> Retry(Guid id, string? from, bool? force, RunRetry retries, ClaimsPrincipal user, CancellationToken ct)
     {
-        var child = await retries.RetryAsync(id, ParseFrom(from), user.ToActor(), ct);
+        var child = await StartRetryAsync(retries, id, ParseFrom(from), force == true, user, ct);
         return TypedResults.Accepted($"/api/v1/executions/{child.Id}", child);
     }
+
+    /// <summary>The one way the API retries a run, for the executions and the dead-letters routes alike.</summary>
+    public static Task<ExecutionSummary> StartRetryAsync(RunRetry retries, Guid id, RetryFrom from, bool force, ClaimsPrincipal user, CancellationToken ct) =>
+        force ? retries.RetryAgainAsync(id, from, user.ToActor(), ct) : retries.RetryAsync(id, from, user.ToActor(), ct);
 
     /// <summary>Pauses a run: at once when it is not on a worker, else at its next step boundary (<c>pausing: true</c>).</summary>
     static async Task<Accepted<PauseOutcome>> Pause(Guid id, RunPause pauses, ClaimsPrincipal user, CancellationToken ct)

@@ -66,7 +66,7 @@ public static class InboxApi
         // Rules are few (a handful per source), so they are paged after the workflow names are joined in.
         var rules = await inbox.ListRulesAsync(source, ct);
         return TypedResults.Ok(new Paged<InboxRuleView>(
-            rules.Skip((paging.Number - 1) * paging.Size).Take(paging.Size).ToList(), paging.Number, paging.Size, rules.Count));
+            paging.Of(rules), paging.Number, paging.Size, rules.Count));
     }
 
     static async Task<Created<InboxRuleView>> CreateRule(InboxRuleBody body, InboxStore inbox, ClaimsPrincipal user, CancellationToken ct)

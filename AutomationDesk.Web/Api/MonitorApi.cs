@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Web.Notifications;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -22,9 +24,9 @@ public static class MonitorApi
         return TypedResults.Ok(await MonitorQueries.StatsAsync(db, window ?? MonitorQueries.Day, time.GetUtcNow(), ct));
     }
 
-    static async Task<Ok<MonitorDashboard>> Dashboard(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
+    static async Task<Ok<MonitorDashboard>> Dashboard(ClaimsPrincipal user, IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return TypedResults.Ok(await MonitorQueries.DashboardAsync(db, time.GetUtcNow(), ct));
+        return TypedResults.Ok(await MonitorQueries.DashboardAsync(db, time.GetUtcNow(), NotificationInbox.ReaderOf(user), ct));
     }
 }

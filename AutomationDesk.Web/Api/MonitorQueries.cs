@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using AutomationDesk.Core;
 using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -63,7 +64,8 @@ public static partial class MonitorQueries
         return new MonitorStats(window, from, now, byStatus.Values.Sum(), byStatus, successRate, average, p95);
     }
 
-    public static async Task<MonitorDashboard> DashboardAsync(DeskDbContext db, DateTimeOffset now, CancellationToken ct)
+    /// <summary>The dashboard; its unread notifications are those <paramref name="reader"/> has not read.</summary>
+    public static async Task<MonitorDashboard> DashboardAsync(DeskDbContext db, DateTimeOffset now, string reader, CancellationToken ct)
     {
         var day = await StatsAsync(db, Day, now, ct);
         var week = await StatsAsync(db, Week, now, ct);
@@ -76,7 +78,7 @@ public static partial class MonitorQueries
             .ToList();
         var running = await Summaries(db.Executions.AsNoTracking().Where(e => InProgress.Contains(e.Status)).OrderByDescending(e => e.CreatedAt).Take(20)).ToListAsync(ct);
         var failures = await Summaries(db.Executions.AsNoTracking().Where(e => Failures.Contains(e.Status)).OrderByDescending(e => e.CreatedAt).Take(10)).ToListAsync(ct);
-        var unread = await db.Notifications.CountAsync(n => !n.IsRead, ct);
+        var unread = await db.Notifications.UnreadBy(reader).CountAsync(ct);
         return new MonitorDashboard(day, week, perHour, running, failures, unread);
     }
 

@@ -28,13 +28,14 @@ public static class NotificationsApi
 
     static async Task<Ok<Paged<NotificationView>>> List(
         bool? unreadOnly, NotificationType? type, NotificationPriority? priority, [AsParameters] PageQuery paging,
-        IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+        ClaimsPrincipal user, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
+        var reader = NotificationInbox.ReaderOf(user);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Notifications.AsNoTracking();
         if (unreadOnly == true)
         {
-            query = query.Where(n => !n.IsRead);
+            query = query.UnreadBy(reader);
         }
         if (type is { } t)
         {
@@ -44,16 +45,15 @@ public static class NotificationsApi
         {
             query = query.Where(n => n.Priority == p);
         }
-        return TypedResults.Ok(await query.OrderByDescending(n => n.CreatedAt)
-            .Select(n => new NotificationView(n.Id, n.Title, n.Message, n.Type, n.Priority, n.IsRead, n.CreatedAt, n.ReadAt, n.ExecutionId, n.WorkflowId))
-            .ToPageAsync(paging, ct));
+        return TypedResults.Ok(await query.OrderByDescending(n => n.CreatedAt).ViewsFor(reader).ToPageAsync(paging, ct));
     }
 
-    static async Task<Ok<NotificationStats>> Stats(IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+    /// <summary>Counts for the caller: unread means not read by them.</summary>
+    static async Task<Ok<NotificationStats>> Stats(ClaimsPrincipal user, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var total = await db.Notifications.CountAsync(ct);
-        var unread = await db.Notifications.Where(n => !n.IsRead).GroupBy(n => new { n.Type, n.Priority })
+        var unread = await db.Notifications.UnreadBy(NotificationInbox.ReaderOf(user)).GroupBy(n => new { n.Type, n.Priority })
             .Select(g => new { g.Key.Type, g.Key.Priority, Count = g.Count() }).ToListAsync(ct);
         return TypedResults.Ok(new NotificationStats(
             total,
@@ -63,10 +63,11 @@ public static class NotificationsApi
     }
 
     static async Task<Results<NoContent, ProblemHttpResult>> Read(Guid id, NotificationInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
-        await inbox.MarkReadAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : Problems.NotFound("notification", id);
+        await inbox.MarkReadAsync(id, user, ct) ? TypedResults.NoContent() : Problems.NotFound("notification", id);
 
+    /// <summary>Marks read, for the caller only, every notification the caller has not read.</summary>
     static async Task<Ok<Changed>> ReadAll(NotificationInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(new Changed(await inbox.MarkAllReadAsync(user.ToActor(), ct)));
+        TypedResults.Ok(new Changed(await inbox.MarkAllReadAsync(user, ct)));
 
     static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, NotificationInbox inbox, ClaimsPrincipal user, CancellationToken ct) =>
         await inbox.DeleteAsync(id, user.ToActor(), ct) ? TypedResults.NoContent() : Problems.NotFound("notification", id);

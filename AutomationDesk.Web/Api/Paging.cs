@@ -14,6 +14,13 @@ public readonly record struct PageQuery(int? Page, int? PageSize)
     public int Number => Page ?? 1;
     public int Size => PageSize ?? 50;
 
+    /// <summary>How many items come before this page; a long, so a huge <c>page</c> cannot wrap round to the first page.</summary>
+    public long Offset => ((long)Number - 1) * Size;
+
+    /// <summary>This page of a list already in memory: empty beyond the last page.</summary>
+    public IReadOnlyList<T> Of<T>(IReadOnlyList<T> items) =>
+        Offset >= items.Count ? [] : items.Skip((int)Offset).Take(Size).ToList();
+
     public void Check()
     {
         if (Number < 1)
@@ -33,7 +40,8 @@ public static class PagingExtensions
     {
         paging.Check();
         var total = await query.CountAsync(ct);
-        var items = await query.Skip((paging.Number - 1) * paging.Size).Take(paging.Size).ToListAsync(ct);
+        // Beyond the last page the answer is an empty page, never the first one again.
+        var items = paging.Offset >= total ? [] : await query.Skip((int)paging.Offset).Take(paging.Size).ToListAsync(ct);
         return new Paged<T>(items, paging.Number, paging.Size, total);
     }
 }

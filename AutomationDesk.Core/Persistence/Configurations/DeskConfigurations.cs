@@ -24,7 +24,6 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Id).ValueGeneratedNever();
         builder.Property(n => n.Title).HasMaxLength(200);
         builder.Property(n => n.Message).HasMaxLength(4000);
-        builder.HasIndex(n => new { n.IsRead, n.CreatedAt });
         builder.HasIndex(n => n.CreatedAt);
     }
 }

@@ -305,9 +305,6 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<Guid?>("ExecutionId")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("IsRead")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -317,9 +314,6 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("ReadAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -338,9 +332,26 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("IsRead", "CreatedAt");
-
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.NotificationRead", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NotificationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("NotificationReads");
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Records.CollectionRecord", b =>
@@ -1008,6 +1019,15 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.NotificationRead", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Notifications.Notification", null)
+                        .WithMany("Reads")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Security.ApiKey", b =>
                 {
                     b.HasOne("AutomationDesk.Core.Security.DeskUser", null)
@@ -1109,6 +1129,11 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Navigation("Keys");
 
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.Notification", b =>
+                {
+                    b.Navigation("Reads");
                 });
 #pragma warning restore 612, 618
         }

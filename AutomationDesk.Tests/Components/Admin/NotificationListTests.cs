@@ -11,6 +11,9 @@ namespace AutomationDesk.Tests.Components.Admin;
 
 public sealed class NotificationListTests : RolePageTest
 {
+    private async Task<System.Security.Claims.ClaimsPrincipal> SignedInUserAsync() =>
+        (await Services.GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>().GetAuthenticationStateAsync()).User;
+
     private IRenderedComponent<NotificationList> RenderLoaded(int rows)
     {
         var page = Render<NotificationList>();
@@ -32,7 +35,7 @@ public sealed class NotificationListTests : RolePageTest
         await NotifyAsync("Disk almost full", NotificationType.Warning, NotificationPriority.High);
         await NotifyAsync("Import failed", NotificationType.Error, NotificationPriority.Urgent);
         var done = await NotifyAsync("Import done", NotificationType.Success);
-        await Services.GetRequiredService<NotificationInbox>().MarkReadAsync(done.Id, global::AutomationDesk.Core.Auditing.Actor.System, CancellationToken.None);
+        await Services.GetRequiredService<NotificationInbox>().MarkReadAsync(done.Id, await SignedInUserAsync(), CancellationToken.None);
         var page = RenderLoaded(3);
 
         await page.InvokeAsync(() => page.FindComponent<MudSelect<NotificationType?>>().Instance.ValueChanged.InvokeAsync(NotificationType.Error));
@@ -90,7 +93,7 @@ public sealed class NotificationListTests : RolePageTest
 
         page.WaitForAssertion(() => Assert.All(Rows(page, "notification-row"), row => Assert.Equal("true", row.GetAttribute("data-read"))), Patience);
         await using var db = NewDb();
-        Assert.Equal(0, await db.Notifications.CountAsync(n => !n.IsRead));
+        Assert.Equal(0, await db.Notifications.UnreadBy("test-user").CountAsync());
         Assert.True(await db.AuditEvents.AnyAsync(a => a.Action == "notification.read-all" && a.Actor == "admin@desk.test"));
     }
 

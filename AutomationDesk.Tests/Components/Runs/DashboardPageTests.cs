@@ -46,6 +46,8 @@ public sealed class DashboardPageTests : RunsPageTest
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=retry-run]")), Patience);
 
         await cut.Find("[data-testid=retry-run]").ClickAsync(new());
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=retry-plan-step]")), Patience);
+        await cut.Find("[data-testid=retry-confirm]").ClickAsync(new());
 
         await using var db = NewDb();
         var retry = await db.Executions.SingleAsync(e => e.ParentExecutionId == failed.Id);

@@ -45,6 +45,7 @@ public sealed partial class NotificationList : IDisposable
 
     private async Task LoadAsync()
     {
+        var reader = NotificationInbox.ReaderOf((await AuthenticationState).User);
         await using var db = await DbFactory.CreateDbContextAsync();
         var query = db.Notifications.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(_search))
@@ -62,10 +63,9 @@ public sealed partial class NotificationList : IDisposable
         }
         if (_unreadOnly)
         {
-            query = query.Where(n => !n.IsRead);
+            query = query.UnreadBy(reader);
         }
-        var views = query.OrderByDescending(n => n.CreatedAt)
-            .Select(n => new NotificationView(n.Id, n.Title, n.Message, n.Type, n.Priority, n.IsRead, n.CreatedAt, n.ReadAt, n.ExecutionId, n.WorkflowId));
+        var views = query.OrderByDescending(n => n.CreatedAt).ViewsFor(reader);
         _page = await views.ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
         if (_page.Items.Count == 0 && _pageNumber > 1)
         {
@@ -73,7 +73,7 @@ public sealed partial class NotificationList : IDisposable
             _pageNumber = ListPager.PageCountOf(_page.Total, PageSize);
             _page = await views.ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
         }
-        _unread = await db.Notifications.CountAsync(n => !n.IsRead);
+        _unread = await db.Notifications.UnreadBy(reader).CountAsync();
         _approvals = await PendingApprovalsAsync(db, _page.Items);
     }
 
@@ -141,9 +141,9 @@ public sealed partial class NotificationList : IDisposable
         await LoadAsync();
     }
 
-    private async Task MarkReadAsync(Guid id) => await Inbox.MarkReadAsync(id, await ActorAsync(), CancellationToken.None);
+    private async Task MarkReadAsync(Guid id) => await Inbox.MarkReadAsync(id, (await AuthenticationState).User, CancellationToken.None);
 
-    private async Task MarkAllReadAsync() => await Inbox.MarkAllReadAsync(await ActorAsync(), CancellationToken.None);
+    private async Task MarkAllReadAsync() => await Inbox.MarkAllReadAsync((await AuthenticationState).User, CancellationToken.None);
 
     private async Task DeleteAsync(Guid id) => await Inbox.DeleteAsync(id, await ActorAsync(), CancellationToken.None);
 
