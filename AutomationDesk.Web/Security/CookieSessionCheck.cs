@@ -21,44 +21,21 @@ public static class CookieSessionCheck
     {
         var services = context.HttpContext.RequestServices;
         var claims = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity;
-        var principal = context.Principal;
-        if (principal?.FindFirstValue(claims.UserIdClaimType) is not { } id)
-        {
-            await RejectAsync(context);
-            return;
-        }
-        var ct = context.HttpContext.RequestAborted;
-        await using var db = await services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync(ct);
-        var current = await db.Users.AsNoTracking().Where(u => u.Id == id)
-            .Select(u => new
-            {
-                u.SecurityStamp,
-                u.DeactivatedAt,
-                Roles = db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).ToList(),
-            })
-            .SingleOrDefaultAsync(ct);
-        if (current is null || current.DeactivatedAt is not null || current.SecurityStamp != principal.FindFirstValue(claims.SecurityStampClaimType))
-        {
-            await RejectAsync(context);
-            return;
-        }
-        var held = principal.FindAll(claims.RoleClaimType).Select(c => c.Value).Order(StringComparer.Ordinal);
-        if (held.SequenceEqual(current.Roles.Order(StringComparer.Ordinal)))
+        var verdict = context.Principal is { } principal
+            ? await SessionState.CheckAsync(services.GetRequiredService<IDbContextFactory<DeskDbContext>>(), claims, principal, context.HttpContext.RequestAborted)
+            : SessionVerdict.Ended;
+        if (verdict == SessionVerdict.Current)
         {
             return;
         }
         var signIn = services.GetRequiredService<SignInManager<DeskUser>>();
-        if (await signIn.UserManager.FindByIdAsync(id) is not { } user)
+        if (verdict == SessionVerdict.RolesChanged && context.Principal!.FindFirstValue(claims.UserIdClaimType) is { } id
+            && await signIn.UserManager.FindByIdAsync(id) is { } user)
         {
-            await RejectAsync(context);
+            context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(user));
+            context.ShouldRenew = true;
             return;
         }
-        context.ReplacePrincipal(await signIn.CreateUserPrincipalAsync(user));
-        context.ShouldRenew = true;
-    }
-
-    private static async Task RejectAsync(CookieValidatePrincipalContext context)
-    {
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(context.Scheme.Name);
     }

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Components.Authorization;
+
 namespace AutomationDesk.Web.Security;
 
 /// <summary>The web front door: sign-in, session checks, rate limits and the same-origin rule for cookie writes.</summary>
@@ -5,10 +7,10 @@ public static class DeskFrontDoor
 {
     public static IServiceCollection AddDeskFrontDoor(this IServiceCollection services)
     {
-        services.AddScoped<DeskSignIn>();
         services.AddOptions<SameOriginOptions>().BindConfiguration(SameOriginOptions.Section);
         services.AddFrontDoorRateLimits();
         services.ConfigureApplicationCookie(options => options.Events.OnValidatePrincipal = CookieSessionCheck.ValidateAsync);
+        services.AddScoped<AuthenticationStateProvider, CircuitSessionCheck>();
         return services;
     }
 }

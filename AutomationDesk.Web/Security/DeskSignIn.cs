@@ -21,13 +21,15 @@ public enum SignInOutcome
 /// lockout: an outsider guessing passwords must not be able to lock the admin out. Guessing is slowed per client address
 /// instead, by the sign-in rate limit (<see cref="FrontDoorRateLimits"/>).
 /// </summary>
-public sealed class DeskSignIn(UserManager<DeskUser> users, SignInManager<DeskUser> signIn, IPasswordHasher<DeskUser> hasher)
+public static class DeskSignIn
 {
     private static readonly DeskUser Nobody = new() { Id = "nobody" };
     private static string? s_nobodysHash;
 
-    public async Task<SignInOutcome> SignInAsync(string email, string password)
+    public static async Task<SignInOutcome> SignInAsync(SignInManager<DeskUser> signIn, string email, string password)
     {
+        var users = signIn.UserManager;
+        var hasher = users.PasswordHasher;
         // Made once, with the same hasher (and so the same work factor) as real passwords.
         var nobodysHash = s_nobodysHash ??= hasher.HashPassword(Nobody, Guid.NewGuid().ToString());
         if (await users.FindByEmailAsync(email) is not { } user)
