@@ -14,12 +14,16 @@ public sealed class FrontDoorDesk : IAsyncLifetime
     public const string AddressHeader = "X-Test-Client-Address";
     public const int Limit = 3;
 
+    /// <summary>An origin the desk is told to take besides its own (as behind a proxy that renames the host).</summary>
+    public const string AllowedOrigin = "https://desk.example.com";
+
     private static int s_lastAddress;
 
     public DeskApp Desk { get; } = new(builder =>
     {
         builder.UseSetting("RateLimits:SignInPerMinute", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("RateLimits:WebhooksPerMinute", Limit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Security:AllowedOrigins:0", AllowedOrigin);
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, ClientAddressFromHeader>());
     });
 

@@ -64,6 +64,15 @@ public sealed class SameOriginTests(FrontDoorDesk front)
     }
 
     [Fact]
+    public async Task A_cookie_write_from_an_origin_named_in_the_settings_is_accepted()
+    {
+        using var browser = await EditorBrowserAsync();
+        using var response = await browser.SendAsync(NewWorkflow(FrontDoorDesk.AllowedOrigin, site: "cross-site"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
     public async Task An_api_key_call_with_a_foreign_origin_is_accepted()
     {
         using var response = await Desk.Editor.SendAsync(NewWorkflow("https://evil.example", site: "cross-site"));
