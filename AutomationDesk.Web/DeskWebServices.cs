@@ -40,6 +40,7 @@ public static class DeskWebServices
         services.AddSingleton<NotificationInbox>();
 
         AddSignIn(services);
+        services.AddDeskFrontDoor();
         AddJobs(services, configuration);
 
         // A query value of the wrong type is a problem that names the parameter, in every environment.
@@ -95,7 +96,6 @@ public static class DeskWebServices
                 options.User.RequireUniqueEmail = true;
                 options.Password.RequiredLength = 8;
                 options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DeskDbContext>()

@@ -20,9 +20,12 @@ await app.InitializeDeskAsync();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseMiddleware<RequestSizeLimit>();
 app.UseAuthentication();
+app.UseMiddleware<SameOriginCheck>();
 app.UseAuthorization();
+app.UseMiddleware<JsonBodyRequired>();
 app.UseAntiforgery();
 
 app.MapStaticAssets();

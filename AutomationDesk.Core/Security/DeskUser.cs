@@ -8,6 +8,9 @@ public sealed class DeskUser : IdentityUser
 
     /// <summary>The person's choice of the dark theme, kept across sign-ins and browsers.</summary>
     public bool PrefersDarkTheme { get; set; }
+
+    /// <summary>When an admin deactivated the person: they cannot sign in, and their sessions and API keys stop at once.</summary>
+    public DateTimeOffset? DeactivatedAt { get; set; }
 }
 
 /// <summary>The three roles; Viewer reads, Editor also writes and runs, Admin also manages.</summary>

@@ -19,6 +19,14 @@ public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
     public const string AdminKey = "api-test-admin-key-0123456789";
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "desk-api-" + Guid.NewGuid().ToString("N"));
+    private readonly Action<IWebHostBuilder>? _configure;
+
+    public DeskApp()
+    {
+    }
+
+    /// <summary>A desk of its own with further settings (a test that needs, say, a low rate limit).</summary>
+    internal DeskApp(Action<IWebHostBuilder> configure) => _configure = configure;
 
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Editor { get; private set; } = null!;
@@ -36,6 +44,9 @@ public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:ApiKey", AdminKey);
         builder.UseSetting("Http:AllowPrivateNetworks", "true");
         builder.UseSetting("Jobs:WorkerCount", "2");
+        // Every test's webhook calls come from the one test client: the receivers' rate limit is tested on a desk of its own (FrontDoorDesk).
+        builder.UseSetting("RateLimits:WebhooksPerMinute", "0");
+        _configure?.Invoke(builder);
     }
 
     public async Task InitializeAsync()

@@ -10,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutomationDesk.Web.Api;
 
-public sealed record UserView(string Id, string Email, string Role, DateTimeOffset CreatedAt);
+/// <summary>A person who may sign in; <c>DeactivatedAt</c> is set while an admin has deactivated them.</summary>
+public sealed record UserView(string Id, string Email, string Role, DateTimeOffset CreatedAt, DateTimeOffset? DeactivatedAt = null);
 
 public sealed record NewUser(string? Email, string? Password, string? Role);
 
@@ -24,6 +25,8 @@ public static class UsersApi
         group.MapGet("/", List);
         group.MapPost("/", Create);
         group.MapPut("/{id}/role", SetRole);
+        group.MapPost("/{id}/deactivate", Deactivate);
+        group.MapPost("/{id}/activate", Activate);
         return group;
     }
 
@@ -39,7 +42,7 @@ public static class UsersApi
         return TypedResults.Ok(await query.OrderBy(u => u.Email)
             .Select(u => new UserView(u.Id, u.Email!,
                 db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).FirstOrDefault() ?? "",
-                u.CreatedAt))
+                u.CreatedAt, u.DeactivatedAt))
             .ToPageAsync(paging, ct));
     }
 
@@ -81,10 +84,30 @@ public static class UsersApi
         }
         await users.RemoveFromRolesAsync(user, await users.GetRolesAsync(user));
         await users.AddToRoleAsync(user, role);
-        await users.UpdateSecurityStampAsync(user);
+        // The person's sessions stay; each takes the new role on its next request (see CookieSessionCheck).
         await Audit(dbFactory, audit, caller, "user.role", user.Id, new { user.Email, role }, ct);
-        return TypedResults.Ok(new UserView(user.Id, user.Email!, role, user.CreatedAt));
+        return TypedResults.Ok(new UserView(user.Id, user.Email!, role, user.CreatedAt, user.DeactivatedAt));
     }
+
+    /// <summary>The person can no longer sign in; their cookie and API keys stop on their next request.</summary>
+    static async Task<Ok<UserView>> Deactivate(
+        string id, UserManager<DeskUser> users, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, TimeProvider time, CancellationToken ct)
+    {
+        var user = await UserActivation.DeactivateAsync(users, id, caller, time);
+        await Audit(dbFactory, audit, caller, "user.deactivate", user.Id, new { user.Email }, ct);
+        return TypedResults.Ok(await ViewAsync(users, user));
+    }
+
+    static async Task<Ok<UserView>> Activate(
+        string id, UserManager<DeskUser> users, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, CancellationToken ct)
+    {
+        var user = await UserActivation.ReactivateAsync(users, id);
+        await Audit(dbFactory, audit, caller, "user.activate", user.Id, new { user.Email }, ct);
+        return TypedResults.Ok(await ViewAsync(users, user));
+    }
+
+    private static async Task<UserView> ViewAsync(UserManager<DeskUser> users, DeskUser user) =>
+        new(user.Id, user.Email!, (await users.GetRolesAsync(user)).FirstOrDefault() ?? "", user.CreatedAt, user.DeactivatedAt);
 
     private static string CheckRole(string? role) =>
         DeskRoles.All.FirstOrDefault(r => string.Equals(r, role, StringComparison.OrdinalIgnoreCase))

@@ -28,6 +28,10 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The API key is not valid or has been revoked.");
         }
+        if (user.DeactivatedAt is not null)
+        {
+            return AuthenticateResult.Fail("The API key belongs to a deactivated user.");
+        }
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id),

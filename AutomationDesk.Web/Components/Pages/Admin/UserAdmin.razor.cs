@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutomationDesk.Core;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
@@ -25,6 +26,7 @@ public sealed partial class UserAdmin
     private string _newRole = DeskRoles.Viewer;
     private string? _error;
     private bool _busy;
+    private string? _confirming;
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
     [Inject] public required UserManager<DeskUser> Users { get; set; }
@@ -64,7 +66,7 @@ public sealed partial class UserAdmin
         _page = await query.OrderBy(u => u.Email)
             .Select(u => new UserView(u.Id, u.Email!,
                 db.UserRoles.Where(r => r.UserId == u.Id).Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => r.Name!).FirstOrDefault() ?? "",
-                u.CreatedAt))
+                u.CreatedAt, u.DeactivatedAt))
             .ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
     }
 
@@ -128,10 +130,45 @@ public sealed partial class UserAdmin
             await LoadAsync();
             return;
         }
-        // A new security stamp ends the person's other sessions, so the new role applies at once.
-        await Users.UpdateSecurityStampAsync(user);
+        // The person's sessions stay; each takes the new role on its next request (see CookieSessionCheck).
         await RecordAsync("user.role", target.Id, new { target.Email, role });
         Snackbar.Add($"{target.Email} is now {role}.", Severity.Success);
+        await LoadAsync();
+    }
+
+    private async Task DeactivateAsync(UserView target)
+    {
+        _confirming = null;
+        var caller = (await AuthenticationState).User;
+        try
+        {
+            await UserActivation.DeactivateAsync(Users, target.Id, caller, Time);
+        }
+        catch (DeskProblemException e)
+        {
+            Snackbar.Add($"{target.Email} was not deactivated: {e.Message}", Severity.Error);
+            await LoadAsync();
+            return;
+        }
+        await RecordAsync("user.deactivate", target.Id, new { target.Email });
+        Snackbar.Add($"{target.Email} is deactivated: signed out everywhere, and their API keys no longer work.", Severity.Success);
+        await LoadAsync();
+    }
+
+    private async Task ReactivateAsync(UserView target)
+    {
+        try
+        {
+            await UserActivation.ReactivateAsync(Users, target.Id);
+        }
+        catch (DeskProblemException e)
+        {
+            Snackbar.Add($"{target.Email} was not reactivated: {e.Message}", Severity.Error);
+            await LoadAsync();
+            return;
+        }
+        await RecordAsync("user.activate", target.Id, new { target.Email });
+        Snackbar.Add($"{target.Email} can sign in again.", Severity.Success);
         await LoadAsync();
     }
 
