@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationDesk.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261207110105_Trust_DispatchFailures")]
-    partial class Trust_DispatchFailures
+    [Migration("20261207115923_TrustFirst")]
+    partial class TrustFirst
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -113,6 +113,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<string>("LeaseOwner")
                         .IsConcurrencyToken()
                         .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OriginExecutionId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("OutputJson")
@@ -305,9 +308,6 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<Guid?>("ExecutionId")
                         .HasColumnType("TEXT");
 
-                    b.Property<bool>("IsRead")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Message")
                         .IsRequired()
                         .HasMaxLength(4000)
@@ -317,9 +317,6 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
-
-                    b.Property<long?>("ReadAt")
-                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -338,9 +335,26 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("IsRead", "CreatedAt");
-
                     b.ToTable("Notifications");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.NotificationRead", b =>
+                {
+                    b.Property<Guid>("NotificationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReadAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("NotificationId", "UserId");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("NotificationReads");
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Records.CollectionRecord", b =>
@@ -428,6 +442,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DeactivatedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
@@ -504,6 +521,29 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.ToTable("Secrets");
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Triggers.InboxDelivery", b =>
+                {
+                    b.Property<string>("Source")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeliveryId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Source", "DeliveryId");
+
+                    b.HasIndex("Source", "ReceivedAt");
+
+                    b.ToTable("InboxDeliveries");
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Triggers.InboxRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -547,6 +587,14 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("DedupHeader")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DedupPath")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
@@ -672,6 +720,10 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.Property<long>("ReceivedAt")
                         .HasColumnType("INTEGER");
+
+                    b.PrimitiveCollection<string>("ReplayExecutionIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -973,6 +1025,15 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.NotificationRead", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Notifications.Notification", null)
+                        .WithMany("Reads")
+                        .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Security.ApiKey", b =>
                 {
                     b.HasOne("AutomationDesk.Core.Security.DeskUser", null)
@@ -1074,6 +1135,11 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Navigation("Keys");
 
                     b.Navigation("Steps");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Notifications.Notification", b =>
+                {
+                    b.Navigation("Reads");
                 });
 #pragma warning restore 612, 618
         }
