@@ -1,15 +1,10 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution.Templates;
-using AutomationDesk.Core.Live;
-using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Workflows;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace AutomationDesk.Core.Execution;
 
