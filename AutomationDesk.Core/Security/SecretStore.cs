@@ -22,7 +22,11 @@ public sealed partial class SecretStore(IDbContextFactory<DeskDbContext> dbFacto
 
     public const int MaxLength = 64 * 1024;
 
+    /// <summary>How long the masker of every secret is kept: another desk process may have changed a secret meanwhile.</summary>
+    private static readonly TimeSpan EveryMaskerLife = TimeSpan.FromSeconds(30);
+
     private readonly IDataProtector _protector = protection.CreateProtector("AutomationDesk.Secrets.v1");
+    private EveryMasker? _every;
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_\\-]{0,99}$")]
     private static partial Regex NamePattern();
@@ -64,6 +68,7 @@ public sealed partial class SecretStore(IDbContextFactory<DeskDbContext> dbFacto
         secret.UpdatedAt = now;
         audit.Record(db, actor, created ? "secret.create" : "secret.update", $"secret:{name}");
         await db.SaveChangesAsync(ct);
+        _every = null;
         return created;
     }
 
@@ -78,6 +83,7 @@ public sealed partial class SecretStore(IDbContextFactory<DeskDbContext> dbFacto
         db.Secrets.Remove(secret);
         audit.Record(db, actor, "secret.delete", $"secret:{name}");
         await db.SaveChangesAsync(ct);
+        _every = null;
         return true;
     }
 
@@ -92,4 +98,37 @@ public sealed partial class SecretStore(IDbContextFactory<DeskDbContext> dbFacto
         var rows = await db.Secrets.AsNoTracking().Where(s => names.Contains(s.Name)).ToListAsync(ct);
         return rows.ToDictionary(s => s.Name, s => _protector.Unprotect(s.ProtectedValue), StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// A masker of every stored secret, for what outside senders bring (stored webhook requests): a sender may put one
+    /// of the desk's secrets in a header, the query or the body. Kept briefly; a change made here rebuilds it at once.
+    /// A value this desk can no longer decrypt is left out rather than failing the request.
+    /// </summary>
+    public async Task<SecretMasker> EveryMaskerAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (Volatile.Read(ref _every) is { } known && known.Until > now)
+        {
+            return known.Masker;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stored = await db.Secrets.AsNoTracking().Select(s => s.ProtectedValue).ToListAsync(ct);
+        var values = new List<string>(stored.Count);
+        foreach (var value in stored)
+        {
+            try
+            {
+                values.Add(_protector.Unprotect(value));
+            }
+            catch (System.Security.Cryptography.CryptographicException)
+            {
+                // Encrypted with a key this desk does not have: nothing of it can be masked or leaked here.
+            }
+        }
+        var masker = new SecretMasker(values);
+        Volatile.Write(ref _every, new EveryMasker(masker, now + EveryMaskerLife));
+        return masker;
+    }
+
+    private sealed record EveryMasker(SecretMasker Masker, DateTimeOffset Until);
 }

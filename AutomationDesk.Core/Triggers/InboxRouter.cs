@@ -4,6 +4,7 @@ using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Execution.Templates;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -26,7 +27,8 @@ public sealed record InboxOutcome(int StatusCode, string? Reason, Guid EventId, 
 /// received within <see cref="DeliveryWindow"/> is stored as a duplicate and starts nothing.
 /// </summary>
 public sealed partial class InboxRouter(
-    IDbContextFactory<DeskDbContext> dbFactory, WebhookSignatures signatures, ExecutionLauncher launcher, WebhookEventFeed feed, TimeProvider time,
+    IDbContextFactory<DeskDbContext> dbFactory, WebhookSignatures signatures, ExecutionLauncher launcher, WebhookEventFeed feed, SecretStore secrets,
+    TimeProvider time,
     ILogger<InboxRouter> logger)
 {
     public const long MaxBodyBytes = 1024 * 1024;
@@ -45,6 +47,7 @@ public sealed partial class InboxRouter(
     public async Task<InboxOutcome> ReceiveAsync(string sourceName, WebhookRequest request, long bodyBytes, CancellationToken ct)
     {
         var stored = request.ToEvent(time.GetUtcNow(), keepBody: bodyBytes <= MaxBodyBytes, bodyBytes);
+        stored.MaskSecrets(await secrets.EveryMaskerAsync(ct));
         stored.InboxSource = sourceName.Length <= 100 ? sourceName : sourceName[..100];
         InboxSource? source;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))

@@ -1,3 +1,5 @@
+using AutomationDesk.Core.Security;
+
 namespace AutomationDesk.Core.Triggers;
 
 /// <summary>
@@ -31,6 +33,14 @@ public sealed class WebhookEvent
     public List<Guid> ReplayExecutionIds { get; set; } = [];
 
     /// <summary>Why the body is missing (over the limit, or a refused request to no one), or null when it was kept.</summary>
+    /// <summary>Replaces the desk's secret values wherever a sender put them: headers, query and body.</summary>
+    public void MaskSecrets(SecretMasker masker)
+    {
+        HeadersJson = masker.Apply(HeadersJson)!;
+        QueryJson = masker.Apply(QueryJson)!;
+        Body = masker.Apply(Body);
+    }
+
     public static string? MissingBodyNote(string? body, int statusCode, string status) => body is not null ? null
         : statusCode == 413 ? "Body not kept: the body was over the limit."
         : status == WebhookEventStatuses.Refused ? "Body not kept: the request was refused."

@@ -1,6 +1,7 @@
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +25,7 @@ public sealed record WebhookOutcome(int StatusCode, string? Reason, Guid EventId
 /// </summary>
 public sealed class WorkflowWebhookReceiver(
     IDbContextFactory<DeskDbContext> dbFactory, CompiledWorkflowCache cache, WebhookSignatures signatures, ExecutionLauncher launcher,
-    IdempotentStarter idempotent, WebhookEventFeed feed, TimeProvider time)
+    IdempotentStarter idempotent, WebhookEventFeed feed, SecretStore secrets, TimeProvider time)
 {
     public const long DefaultMaxBodyBytes = 1024 * 1024;
     public static readonly TimeSpan DefaultRespondTimeout = TimeSpan.FromSeconds(30);
@@ -45,6 +46,7 @@ public sealed class WorkflowWebhookReceiver(
         // A refused request to a real webhook (wrong token, bad signature) keeps it, within that webhook's limit,
         // so a person can read it and replay it once they have confirmed why it was refused.
         var stored = request.ToEvent(time.GetUtcNow(), keepBody: target is not null && bodyBytes <= limit, bodyBytes);
+        stored.MaskSecrets(await secrets.EveryMaskerAsync(ct));
         stored.WorkflowId = workflowId;
         if (target is null)
         {
