@@ -218,6 +218,7 @@ public sealed record HttpRequestConfig : IValidatableConfig
     /// <summary>A JSON value is sent as JSON; a string is sent as text.</summary>
     public JsonNode? Body { get; init; }
     public string? ContentType { get; init; }
+    [DurationRange(10 * 60)]
     public TimeSpan? Timeout { get; init; }
     /// <summary>Return 4xx/5xx answers as output instead of failing the step.</summary>
     public bool AllowErrorStatus { get; init; }

@@ -77,6 +77,14 @@ public sealed class SaveTimeLimitsTests(CoreDeskFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public void An_http_timeout_over_ten_minutes_is_refused_at_save()
+    {
+        var call = Http("call", "https://example.com/").With("timeout", "01:00:00");
+
+        Assert.Equal("At most 10 minutes.", Assert.Single(Refusal(Workflow(call))["steps[0].config.timeout"]));
+    }
+
+    [Fact]
     public void An_approval_timeout_over_366_days_is_refused_at_save()
     {
         var approval = Step("ask", "approval", new JsonObject { ["message"] = "Go?", ["timeout"] = "400.00:00:00" });
