@@ -32,6 +32,25 @@ public sealed class RateLimitTests(FrontDoorDesk front)
     }
 
     [Fact]
+    public async Task A_person_over_the_sign_in_limit_gets_a_page_that_says_when_to_try_again()
+    {
+        using var person = SignInForm.Browser(Desk);
+        person.DefaultRequestHeaders.Accept.ParseAdd("text/html,application/xhtml+xml,*/*;q=0.8");
+        for (var attempt = 0; attempt < FrontDoorDesk.Limit; attempt++)
+        {
+            using var wrong = await SignInForm.SubmitAsync(person, DeskApp.AdminEmail, "guess-" + attempt);
+        }
+
+        using var throttled = await SignInForm.SubmitAsync(person, DeskApp.AdminEmail, DeskApp.AdminPassword);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+        Assert.Equal("text/html", throttled.Content.Headers.ContentType?.MediaType);
+        var page = await throttled.Content.ReadAsStringAsync();
+        Assert.Contains("Too many sign-in attempts from your address: try again in", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/account/login\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Webhook_receivers_over_the_limit_answer_429_and_another_address_is_not_affected()
     {
         var path = $"/api/webhooks/{Guid.CreateVersion7()}/no-such-token";

@@ -55,6 +55,18 @@ public static class FrontDoorRateLimits
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var what = context.Request.Path.StartsWithSegments(WebhooksPath) ? "webhook requests" : "sign-in attempts";
+        if (what == "sign-in attempts" && context.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            // A person at the sign-in form gets a page that says what happened, not a JSON document.
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.WriteAsync($"""
+                <!DOCTYPE html>
+                <html lang="en"><head><meta charset="utf-8"><title>Too many sign-in attempts</title></head>
+                <body><p role="alert">Too many sign-in attempts from your address: try again in {seconds} seconds.</p>
+                <p><a href="{SignInPath}">Back to sign-in</a></p></body></html>
+                """, ct);
+            return;
+        }
         await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
