@@ -240,7 +240,12 @@ public sealed partial class WorkflowRunner
 #pragma warning restore CA1031
                         {
                             Fail(row, $"Its 'when' condition could not be read: {e.Message}", e is TemplateException ? null : e.ToString());
-                            return [];
+                            if (_failed is not null)
+                            {
+                                return [];
+                            }
+                            changed = true; // onError: continue: the steps after it may start.
+                            continue;
                         }
                         if (!holds)
                         {

@@ -20,6 +20,12 @@ public sealed class RecordCreateStep(IDbContextFactory<DeskDbContext> dbFactory,
         var record = await db.Records.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
         if (record is null)
         {
+            // Names are checked against the rule when the workflow is saved; a collection named before the rule
+            // existed ("Orders") keeps taking records, so an upgrade does not stop the workflows that write to it.
+            if (!CollectionNameAttribute.IsValid(config.Collection) && !await db.Records.AnyAsync(r => r.Collection == config.Collection, ct))
+            {
+                throw new StepConfigException([("config.collection", CollectionNameAttribute.Rule)]);
+            }
             record = new CollectionRecord
             {
                 Id = id,
@@ -49,7 +55,7 @@ public sealed record RecordCreateConfig : IValidatableConfig
 
     public IEnumerable<(string Field, string Message)> Validate()
     {
-        if (!CollectionNameAttribute.IsValid(Collection))
+        if (string.IsNullOrWhiteSpace(Collection) || Collection.Length > CollectionNameAttribute.MaxLength)
         {
             yield return ("collection", CollectionNameAttribute.Rule);
         }

@@ -64,6 +64,18 @@ public sealed class SameOriginTests(FrontDoorDesk front)
     }
 
     [Fact]
+    public async Task Behind_a_proxy_that_rewrites_the_host_the_browsers_same_origin_mark_decides()
+    {
+        using var browser = await EditorBrowserAsync();
+
+        using var ownPage = await browser.SendAsync(NewWorkflow("https://desk.example.com", site: "same-origin"));
+        using var otherSite = await browser.SendAsync(NewWorkflow("https://evil.example", site: "cross-site"));
+
+        Assert.Equal(HttpStatusCode.Created, ownPage.StatusCode);
+        await otherSite.ProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task A_cookie_write_from_an_origin_named_in_the_settings_is_accepted()
     {
         using var browser = await EditorBrowserAsync();

@@ -73,7 +73,11 @@ public sealed partial class BrowserDesk : WebApplicationFactory<Program>, IAsync
         await page.GetByTestId("save-workflow").ClickAsync();
         try
         {
-            await page.WaitForURLAsync(SavedWorkflowUrl(), new PageWaitForURLOptions { Timeout = 30_000 });
+            // The editor moves to the saved workflow inside the page (history.pushState). Waiting for a navigation event
+            // sometimes missed it (the page was already at the saved workflow's address when time ran out), so the
+            // address itself is polled in the page.
+            await page.WaitForFunctionAsync(
+                "() => /\\/workflows\\/[0-9a-f-]{36}$/.test(location.pathname)", null, new PageWaitForFunctionOptions { Timeout = 30_000, PollingInterval = 100 });
         }
         catch (TimeoutException e)
         {
@@ -83,9 +87,6 @@ public sealed partial class BrowserDesk : WebApplicationFactory<Program>, IAsync
                 $"The saved workflow's page did not open; the page is at {page.Url}. Messages: [{string.Join(" | ", messages)}]. Reconnect dialog shown: {reconnecting}.", e);
         }
     }
-
-    [GeneratedRegex("/workflows/[0-9a-f-]{36}$")]
-    private static partial Regex SavedWorkflowUrl();
 
     public static Task WaitForCircuitAsync(IPage page) =>
         page.Locator("[data-circuit-ready=true]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 15_000 });

@@ -42,18 +42,24 @@ public sealed class SameOriginCheck(RequestDelegate next, IOptions<SameOriginOpt
     private string? Refusal(HttpRequest request)
     {
         var self = $"{request.Scheme}://{request.Host}";
-        if (request.Headers.Origin.ToString() is { Length: > 0 } origin)
+        var origin = request.Headers.Origin.ToString();
+        var allowed = origin.Length > 0 && options.Value.AllowedOrigins.Any(a => string.Equals(origin, a.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
+        // A browser that sends Sec-Fetch-Site says itself whether the page is the desk's own, and a page cannot forge it.
+        // It decides when present: behind a proxy that rewrites the host or ends TLS, Origin and the desk's own view of
+        // its address differ although the page is the desk's.
+        if (request.Headers["Sec-Fetch-Site"].ToString() is { Length: > 0 } site)
         {
-            return string.Equals(origin, self, StringComparison.OrdinalIgnoreCase)
-                || options.Value.AllowedOrigins.Any(allowed => string.Equals(origin, allowed.TrimEnd('/'), StringComparison.OrdinalIgnoreCase))
+            return site is "same-origin" or "none" || allowed
+                ? null
+                : $"The browser says the request comes from another site (Sec-Fetch-Site: {Shorten(site)}). "
+                    + "Signed-in writes and the live channel only take requests from the desk's own pages; scripts use an X-Api-Key.";
+        }
+        if (origin.Length > 0)
+        {
+            return string.Equals(origin, self, StringComparison.OrdinalIgnoreCase) || allowed
                 ? null
                 : $"The request comes from the page of another site ({Shorten(origin)}), not from this desk ({self}). "
                     + "Signed-in writes and the live channel only take requests from the desk's own pages; scripts use an X-Api-Key.";
-        }
-        if (request.Headers["Sec-Fetch-Site"].ToString() is { Length: > 0 } site && site is not ("same-origin" or "none"))
-        {
-            return $"The browser says the request comes from another site (Sec-Fetch-Site: {Shorten(site)}). "
-                + "Signed-in writes and the live channel only take requests from the desk's own pages; scripts use an X-Api-Key.";
         }
         return null;
     }

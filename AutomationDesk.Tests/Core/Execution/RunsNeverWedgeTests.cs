@@ -71,6 +71,20 @@ public sealed class RunsNeverWedgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_condition_that_cannot_be_read_on_a_step_that_continues_lets_the_steps_after_it_run()
+    {
+        var guarded = Transform("guarded", 2).When("${trigger.body.missing}");
+        guarded["onError"] = "continue";
+
+        var execution = await _desk.RunAsync(Workflow(Transform("first", 1), guarded, Transform("after", 3)));
+
+        var status = execution.Steps.ToDictionary(s => s.StepId, s => s.Status);
+        Assert.Equal(StepStatus.Failed, status["guarded"]);
+        Assert.Equal(StepStatus.Succeeded, status["after"]);
+        Assert.Equal(ExecutionStatus.Succeeded, execution.Status);
+    }
+
+    [Fact]
     public async Task A_step_timeout_longer_than_a_timer_can_hold_does_not_stop_the_step()
     {
         var workflowId = await _desk.SaveAsync(Workflow(Transform("a", 1)));

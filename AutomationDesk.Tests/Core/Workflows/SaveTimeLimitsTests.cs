@@ -184,6 +184,23 @@ public sealed class SaveTimeLimitsTests(CoreDeskFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_collection_named_before_the_rule_keeps_taking_records()
+    {
+        await using (var db = Desk.NewDb())
+        {
+            db.Records.Add(new AutomationDesk.Core.Records.CollectionRecord
+            {
+                Id = Guid.CreateVersion7(), Collection = "Old Orders", DataJson = "{}", CreatedAt = CoreDesk.Epoch,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var run = await Desk.RunAsync(Workflow(Record("save", "${trigger.collection}")), new JsonObject { ["collection"] = "Old Orders" });
+
+        Assert.Equal(ExecutionStatus.Succeeded, run.Status);
+    }
+
+    [Fact]
     public async Task A_templated_collection_name_is_checked_once_resolved()
     {
         var run = await Desk.RunAsync(Workflow(Record("save", "${trigger.collection}")), new JsonObject { ["collection"] = "Not A Name" });
