@@ -14,6 +14,9 @@ public sealed class AesGcmXmlEncryptor(KeyEncryptionKey key) : IXmlEncryptor
     internal const int NonceSize = 12;
     internal const int TagSize = 16;
 
+    /// <summary>The key this desk encrypts with (and so can decrypt).</summary>
+    public KeyEncryptionKey Key => key;
+
     public EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
         var plaintext = Encoding.UTF8.GetBytes(plaintextElement.ToString(SaveOptions.DisableFormatting));

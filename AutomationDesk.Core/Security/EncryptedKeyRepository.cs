@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Xml.Linq;
 using AutomationDesk.Core.Persistence;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -39,12 +40,36 @@ public sealed partial class EncryptedKeyRepository(
             }
             elements.Add(element);
         }
+        RefuseAnotherKeyEncryptionKey(elements);
         if (encrypted > 0)
         {
             db.SaveChanges();
             Log.KeysEncrypted(logger, encrypted);
         }
         return elements;
+    }
+
+    /// <summary>
+    /// Stops when the stored keys were encrypted with another key-encryption key than this desk's (a lost or replaced key
+    /// file, another environment variable). Going on would have Data Protection find no usable key and quietly make a new
+    /// one: every stored secret would be lost and everyone signed out, with nothing saying why.
+    /// </summary>
+    private void RefuseAnotherKeyEncryptionKey(List<XElement> elements)
+    {
+        if (encryptor is not AesGcmXmlEncryptor aes)
+        {
+            return;
+        }
+        var other = elements.SelectMany(e => e.Descendants(AesGcmXmlEncryptor.ElementName))
+            .Select(e => (string?)e.Attribute("keyId"))
+            .FirstOrDefault(id => id is not null && id != aes.Key.Id);
+        if (other is not null)
+        {
+            throw new CryptographicException(
+                $"The Data Protection keys in the database were encrypted with key-encryption key {other}, but this desk has key " +
+                $"{aes.Key.Id} from {aes.Key.Source}. Put back the key file (DataProtection:KeyFile) or the environment variable " +
+                "(DataProtection:KeyEnvironmentVariable) this database was used with; without it the stored secrets cannot be read.");
+        }
     }
 
     public void StoreElement(XElement element, string friendlyName)

@@ -63,6 +63,20 @@ public sealed class DataProtectionKeyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_desk_whose_key_file_was_lost_refuses_to_read_the_keys_and_says_which_key_it_needs()
+    {
+        SqliteConnection.ClearAllPools();
+        var copy = CopyDatabase();
+
+        await using var restored = await CoreDesk.StartAsync(new Dictionary<string, string?> { ["ConnectionStrings:Desk"] = $"Data Source={copy}" });
+
+        var refused = await Assert.ThrowsAnyAsync<CryptographicException>(() => restored.Get<SecretStore>().RevealAsync(["stripe"], CancellationToken.None));
+        Assert.Contains("Put back the key file", refused.Message, StringComparison.Ordinal);
+        await using var db = restored.NewDb();
+        Assert.Equal(1, await db.DataProtectionKeys.CountAsync()); // no new key was made over the old ones
+    }
+
+    [Fact]
     public async Task A_copy_of_the_database_without_the_key_file_cannot_decrypt_secrets_or_accept_cookies()
     {
         var cookie = CookieFormat(_desk.Services).Protect(new AuthenticationTicket(
