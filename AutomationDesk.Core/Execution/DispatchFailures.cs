@@ -1,6 +1,7 @@
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Steps;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,7 @@ public sealed partial class DispatchFailures(
     IDeskEvents events,
     NotificationService notifications,
     Triggers.EventTriggers eventTriggers,
+    SecretStore secrets,
     TimeProvider time,
     IOptions<EngineOptions> options,
     ILogger<DispatchFailures> logger)
@@ -66,8 +68,10 @@ public sealed partial class DispatchFailures(
 
     private async Task FailAsync(DeskDbContext db, Guid executionId, string owner, int failures, Exception error, DateTimeOffset now, long durationMs, CancellationToken ct)
     {
-        var human = $"The desk could not run this execution: {error.Message}";
-        var tech = error.ToString();
+        // What the engine threw may quote a value of the run's; it is masked like every other error the desk writes.
+        var masker = await secrets.EveryMaskerAsync(ct);
+        var human = masker.Apply($"The desk could not run this execution: {error.Message}")!;
+        var tech = masker.Apply(error.ToString());
         await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
         {
             var ended = await db.Executions.Where(e => e.Id == executionId && e.LeaseOwner == owner && e.Status == ExecutionStatus.Running)

@@ -90,7 +90,17 @@ public sealed partial class InboxRouter(
             feed.Announce(stored.Id);
             return new InboxOutcome(200, stored.Reason, stored.Id, [], first);
         }
-        var runs = await StartMatchingAsync(source.Name, stored.EventType, Input(request, body, source.Name, stored.EventType), Sender(source.Name), ct);
+        IReadOnlyList<StartedRun> runs;
+        try
+        {
+            runs = await StartMatchingAsync(source.Name, stored.EventType, Input(request, body, source.Name, stored.EventType), Sender(source.Name), ct);
+        }
+        catch (Exception) when (deliveryId is not null)
+        {
+            // Nothing may have started: the sender's retry of this delivery must not be taken for a repeat.
+            await ForgetDeliveryAsync(source.Name, deliveryId);
+            throw;
+        }
         await RecordRunsAsync(stored.Id, runs, ct);
         feed.Announce(stored.Id);
         return new InboxOutcome(202, null, stored.Id, runs);
@@ -224,6 +234,12 @@ public sealed partial class InboxRouter(
     /// <see cref="DeliveryWindow"/>, stores nothing and answers the first event's id. The (source, delivery id) key decides
     /// between two deliveries that arrive together: the loser's commit fails and it answers as a repeat.
     /// </summary>
+    private async Task ForgetDeliveryAsync(string source, string deliveryId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.InboxDeliveries.Where(d => d.Source == source && d.DeliveryId == deliveryId).ExecuteDeleteAsync(CancellationToken.None);
+    }
+
     private async Task<Guid?> ClaimDeliveryAsync(string source, string? deliveryId, WebhookEvent stored, CancellationToken ct)
     {
         if (deliveryId is null)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.Net.Http.Headers;
 
@@ -26,8 +27,11 @@ public sealed class JsonBodyRequired(RequestDelegate next)
             statusCode: StatusCodes.Status415UnsupportedMediaType).ExecuteAsync(context);
     }
 
+    // Over HTTP/2 and HTTP/3 a body may come with neither Content-Length nor Transfer-Encoding; the server knows.
     private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || (request.ContentLength is null && request.Headers.TransferEncoding.Count > 0);
+        request.ContentLength > 0
+        || (request.ContentLength is null
+            && (request.Headers.TransferEncoding.Count > 0 || request.HttpContext.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true));
 
     private static bool IsAccepted(HttpContext context, string? contentType)
     {

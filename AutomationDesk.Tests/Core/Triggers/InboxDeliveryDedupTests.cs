@@ -72,6 +72,34 @@ public sealed class InboxDeliveryDedupTests(CoreDeskFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_delivery_whose_runs_could_not_start_is_not_taken_for_a_repeat_when_it_comes_again()
+    {
+        var (source, workflowId) = await GitHubSourceAsync();
+        var delivery = Guid.NewGuid().ToString();
+        // A real fault below the router: the database refuses this workflow's runs (the id is a Guid, not outside text).
+        var refuse = $"""
+            CREATE TRIGGER refuse_runs_{workflowId:N} BEFORE INSERT ON Executions WHEN upper(NEW.WorkflowId) = upper('{workflowId}')
+            BEGIN SELECT RAISE(ABORT, 'no runs now'); END;
+            """;
+        var allow = $"DROP TRIGGER refuse_runs_{workflowId:N}";
+        await using (var db = _desk.NewDb())
+        {
+            await db.Database.ExecuteSqlRawAsync(refuse);
+        }
+
+        await Assert.ThrowsAnyAsync<Exception>(() => ReceiveAsync(source, Push(delivery)));
+        await using (var db = _desk.NewDb())
+        {
+            await db.Database.ExecuteSqlRawAsync(allow);
+        }
+        var again = await ReceiveAsync(source, Push(delivery));
+
+        Assert.Equal(202, again.StatusCode);
+        Assert.Single(again.Runs);
+        Assert.Equal(1, await RunsOfAsync(workflowId));
+    }
+
+    [Fact]
     public async Task Different_delivery_ids_each_start_their_runs()
     {
         var (source, workflowId) = await GitHubSourceAsync();
