@@ -279,6 +279,7 @@ public static class HttpStepClient
                     UseCookies = false,
                 };
             })
+            .AddHttpMessageHandler(sp => new ProxiedTargetGuard(sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>(), HttpClient.DefaultProxy))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
         return services;
     }

@@ -159,22 +159,7 @@ public static class NetworkGuard
             var host = context.DnsEndPoint.Host;
             var port = context.DnsEndPoint.Port;
             var scheme = context.InitialRequestMessage.RequestUri?.Scheme ?? Uri.UriSchemeHttp;
-            var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(host, ct);
-            var limits = options();
-            var trusted = limits.AllowPrivateNetworks || limits.AllowedHostEntries().Any(a => a.Allows(host, port, scheme));
-            var own = trusted ? [] : OwnAddresses();
-            var allowed = trusted ? addresses : addresses.Where(a => Refusal(a, own) is null).ToArray();
-            if (allowed.Length == 0)
-            {
-                var reason = addresses.Length == 0 ? $"{host} has no address" : Refusal(addresses[0], own);
-                throw new HttpRequestException(
-                    $"Refused to connect to {host}:{port}: {reason}. An administrator can allow it with Http:AllowedHosts (host:port), or allow every internal address with Http:AllowPrivateNetworks.")
-                {
-                    Data = { [RefusalMark] = true },
-                };
-            }
+            var allowed = await AllowedAddressesAsync(host, port, scheme, options(), ct);
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -187,4 +172,28 @@ public static class NetworkGuard
                 throw;
             }
         };
+
+    /// <summary>
+    /// The addresses of <paramref name="host"/> that may be reached on <paramref name="port"/>; refused (an
+    /// <see cref="HttpRequestException"/> marked as a refusal) when there are none.
+    /// </summary>
+    public static async Task<IPAddress[]> AllowedAddressesAsync(string host, int port, string scheme, HttpStepOptions limits, CancellationToken ct)
+    {
+        var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(host, ct);
+        var trusted = limits.AllowPrivateNetworks || limits.AllowedHostEntries().Any(a => a.Allows(host, port, scheme));
+        var own = trusted ? [] : OwnAddresses();
+        var allowed = trusted ? addresses : addresses.Where(a => Refusal(a, own) is null).ToArray();
+        if (allowed.Length == 0)
+        {
+            var reason = addresses.Length == 0 ? $"{host} has no address" : Refusal(addresses[0], own);
+            throw new HttpRequestException(
+                $"Refused to connect to {host}:{port}: {reason}. An administrator can allow it with Http:AllowedHosts (host:port), or allow every internal address with Http:AllowPrivateNetworks.")
+            {
+                Data = { [RefusalMark] = true },
+            };
+        }
+        return allowed;
+    }
 }
