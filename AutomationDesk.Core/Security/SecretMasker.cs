@@ -71,7 +71,7 @@ public sealed class SecretMasker
             null => null,
             JsonObject obj => new JsonObject(obj.Select(p => KeyValuePair.Create(p.Key, Apply(p.Value)))),
             JsonArray array => new JsonArray(array.Select(Apply).ToArray()),
-            JsonValue v when v.GetValueKind() == JsonValueKind.String => ApplyToString(v),
+            JsonValue v when v.TryGetText(out var text) => ApplyToString(v, text),
             _ => node.DeepClone(),
         };
     }
@@ -80,9 +80,8 @@ public sealed class SecretMasker
     /// A value that writes as a JSON string: a string, or a <see cref="Guid"/>, a time or a char put into the node
     /// (<c>GetValue&lt;string&gt;</c> throws for those). It keeps its type unless masking changed its text.
     /// </summary>
-    private JsonValue ApplyToString(JsonValue value)
+    private JsonValue ApplyToString(JsonValue value, string text)
     {
-        var text = value.TryGetValue<string>(out var s) ? s : JsonSerializer.Deserialize<string>(value.ToJsonString())!;
         var masked = Apply(text)!;
         return masked == text ? (JsonValue)value.DeepClone() : JsonValue.Create(masked);
     }
