@@ -56,8 +56,8 @@ public sealed partial class InboxRouter(
         }
         if (source is null)
         {
-            // Nobody to replay it to, and anyone can send one: the body is not kept.
-            stored.Body = null;
+            // Nobody to replay it to, and anyone can send one: only its outline is kept.
+            stored.KeepOnlyTheOutline();
             return await RefuseAsync(stored, 404, $"There is no enabled inbox source '{sourceName}'.", ct);
         }
         if (bodyBytes > MaxBodyBytes)

@@ -33,6 +33,36 @@ public sealed class WebhookEvent
     public List<Guid> ReplayExecutionIds { get; set; } = [];
 
     /// <summary>Why the body is missing (over the limit, or a refused request to no one), or null when it was kept.</summary>
+    /// <summary>How much of a header or query value is kept of a request that reached no workflow or source.</summary>
+    public const int OutlineValueLength = 200;
+
+    /// <summary>How many headers and query fields are kept of such a request.</summary>
+    public const int OutlineEntries = 50;
+
+    /// <summary>
+    /// For a request that reached no enabled workflow or source: anyone can send one, and there is nobody to replay it to,
+    /// so only its outline is kept: no body, at most <see cref="OutlineEntries"/> headers and query fields, each value cut
+    /// to <see cref="OutlineValueLength"/> characters. A stranger cannot grow the database by sending large requests.
+    /// </summary>
+    public void KeepOnlyTheOutline()
+    {
+        Body = null;
+        HeadersJson = Outline(HeadersJson);
+        QueryJson = Outline(QueryJson);
+    }
+
+    private static string Outline(string json)
+    {
+        if (System.Text.Json.Nodes.JsonNode.Parse(json) is not System.Text.Json.Nodes.JsonObject fields)
+        {
+            return "{}";
+        }
+        var kept = fields.Take(OutlineEntries).Select(f => KeyValuePair.Create(Cut(f.Key), (System.Text.Json.Nodes.JsonNode?)Cut(f.Value?.ToString() ?? "")));
+        return new System.Text.Json.Nodes.JsonObject(kept.DistinctBy(f => f.Key)).ToJsonString();
+    }
+
+    private static string Cut(string text) => text.Length <= OutlineValueLength ? text : text[..OutlineValueLength] + "…";
+
     /// <summary>Replaces the desk's secret values wherever a sender put them: headers, query and body.</summary>
     public void MaskSecrets(SecretMasker masker)
     {

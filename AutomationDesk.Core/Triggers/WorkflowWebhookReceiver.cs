@@ -50,6 +50,7 @@ public sealed class WorkflowWebhookReceiver(
         stored.WorkflowId = workflowId;
         if (target is null)
         {
+            stored.KeepOnlyTheOutline();
             return await RefuseAsync(stored, 404, $"There is no enabled webhook workflow {workflowId}.", ct);
         }
         if (!WebhookTokens.Matches(target.Token, token))

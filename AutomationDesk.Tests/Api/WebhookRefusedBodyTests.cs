@@ -34,6 +34,23 @@ public sealed class WebhookRefusedBodyTests(DeskApp desk)
     }
 
     [Fact]
+    public async Task A_request_to_an_unknown_workflow_keeps_only_the_outline_of_its_headers_and_query()
+    {
+        var unknown = Guid.CreateVersion7();
+        var headers = Enumerable.Range(0, 80).ToDictionary(i => $"X-Filler-{i}", _ => new string('h', 300));
+
+        using var response = await Webhooks.PostAsync(desk, $"/api/webhooks/{unknown}/any-token?q={new string('q', 2000)}", "{}", headers: headers);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        await using var db = await desk.Services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync();
+        var stored = await db.WebhookEvents.AsNoTracking().SingleAsync(e => e.WorkflowId == unknown);
+        Assert.Null(stored.Body);
+        Assert.True(stored.HeadersJson.Length < 60 * (WebhookEvent.OutlineValueLength + 40), $"{stored.HeadersJson.Length} characters of headers kept");
+        Assert.True(stored.QueryJson.Length < WebhookEvent.OutlineValueLength + 20, stored.QueryJson);
+        Assert.Contains("x-filler-0", stored.HeadersJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Requests_to_an_unknown_workflow_are_recorded_with_size_and_masked_headers_but_without_their_bodies()
     {
         var unknown = Guid.CreateVersion7();
