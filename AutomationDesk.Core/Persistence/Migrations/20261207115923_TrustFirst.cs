@@ -118,6 +118,17 @@ namespace AutomationDesk.Core.Persistence.Migrations
                 name: "ReadAt",
                 table: "Notifications");
 
+            // Retries made before this release send the key of the first run of their chain too: walk each chain back.
+            migrationBuilder.Sql("""
+                WITH RECURSIVE chain("Id", "Origin") AS (
+                    SELECT "Id", "Id" FROM "Executions" WHERE "Attempt" = 1 OR "ParentExecutionId" IS NULL
+                    UNION ALL
+                    SELECT e."Id", c."Origin" FROM "Executions" e JOIN chain c ON e."ParentExecutionId" = c."Id" WHERE e."Attempt" > 1
+                )
+                UPDATE "Executions" SET "OriginExecutionId" = (SELECT "Origin" FROM chain WHERE chain."Id" = "Executions"."Id")
+                WHERE "Attempt" > 1 AND "ParentExecutionId" IS NOT NULL;
+                """);
+
             // GitHub sources deduplicate by their delivery id from now on.
             migrationBuilder.Sql("UPDATE InboxSources SET DedupHeader = 'X-GitHub-Delivery' WHERE Preset = 'github'");
         }
