@@ -1,8 +1,11 @@
+using AutomationDesk.Core.Artifacts;
 using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
@@ -41,6 +44,20 @@ public static class DeskCoreServices
             services.AddSingleton(typeof(IStep), sp => sp.GetRequiredService(stepType));
         }
         services.AddSingleton<StepRegistry>();
+        foreach (var connectionType in ConnectionTypes.TypesIn(typeof(DeskCoreServices).Assembly))
+        {
+            services.AddSingleton(connectionType);
+            services.AddSingleton(typeof(ConnectionType), sp => sp.GetRequiredService(connectionType));
+        }
+        services.AddSingleton<ConnectionTypes>();
+        services.AddSingleton<ConnectionStore>();
+        services.AddSingleton<ConnectionTester>();
+        services.AddSingleton<ConnectionHttp>();
+        services.AddSingleton<DeskSettings>();
+        services.AddOptions<ArtifactOptions>().BindConfiguration("Artifacts").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new ArtifactStore(
+            sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), sp.GetRequiredService<IOptions<ArtifactOptions>>(),
+            Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "artifacts"), sp.GetRequiredService<TimeProvider>()));
         services.AddHttpStepClient();
 
         services.AddSingleton<AuditTrail>();

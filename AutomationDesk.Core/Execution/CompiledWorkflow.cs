@@ -21,12 +21,16 @@ public sealed class CompiledWorkflow
             .ToList();
         SecretNames = expressions.Where(e => e.Path.Root == "secrets" && e.Path.Segments.Count > 1 && e.Path.Segments[1].Name is not null)
             .Select(e => e.Path.Segments[1].Name!).ToHashSet(StringComparer.Ordinal);
+        ConnectionNames = Connections.ConnectionNames.In(definition);
     }
 
     public WorkflowDefinition Definition { get; }
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Dependencies { get; }
     public IReadOnlyDictionary<string, int> Positions { get; }
     public IReadOnlySet<string> SecretNames { get; }
+
+    /// <summary>The connections the definition names (see <see cref="Connections.ConnectionNames"/>).</summary>
+    public IReadOnlySet<string> ConnectionNames { get; }
 
     public static CompiledWorkflow Compile(string definitionJson) =>
         new(JsonSerializer.Deserialize<WorkflowDefinition>(definitionJson, DeskJson.Lenient)

@@ -11,13 +11,13 @@ namespace AutomationDesk.Core.Execution;
 public sealed partial class WorkflowRunner
 {
     /// <summary>The state of one run while it is on this worker.</summary>
-    private sealed partial class Run(WorkflowRunner runner, DeskDbContext db, Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues)
+    private sealed partial class Run(WorkflowRunner runner, DeskDbContext db, Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues, IReadOnlyList<string> connectionSecrets)
     {
         private readonly Dictionary<string, StepRun> _rows = execution.Steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
         private readonly Dictionary<Task<StepOutcome>, StepRun> _running = [];
         private readonly List<StepRun> _changedSteps = [];
         private readonly List<ExecutionLog> _logs = [];
-        private readonly SecretMasker _masker = new(secretValues.Values);
+        private readonly SecretMasker _masker = new(secretValues.Values.Concat(connectionSecrets));
         private readonly TimeProvider _time = runner._time;
         private readonly RunScope _scope = new(execution, compiled, secretValues, runner._time);
         private StepRun? _failed;

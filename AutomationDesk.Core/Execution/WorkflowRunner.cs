@@ -19,6 +19,8 @@ public sealed partial class WorkflowRunner(
     CompiledWorkflowCache cache,
     StepRegistry registry,
     SecretStore secrets,
+    Connections.ConnectionStore connections,
+    Settings.DeskSettings settings,
     IExecutionDispatcher dispatcher,
     IDeskEvents events,
     NotificationService notifications,
@@ -68,6 +70,28 @@ public sealed partial class WorkflowRunner(
         return true;
     }
 
+    /// <summary>
+    /// The connections the run's steps may use: those they name, and the default connection of each step type that
+    /// names none. Their secrets are masked wherever the run writes.
+    /// </summary>
+    private async Task<IReadOnlyCollection<string>> ConnectionsOfAsync(CompiledWorkflow compiled, CancellationToken ct)
+    {
+        var names = new HashSet<string>(compiled.ConnectionNames, StringComparer.Ordinal);
+        var defaults = compiled.Definition.Steps
+            .Where(s => s.Config[Connections.ConnectionNames.Field] is null)
+            .Select(s => _registry.Find(s.Type)?.DefaultConnectionSetting)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal);
+        foreach (var key in defaults)
+        {
+            if (await settings.TextAsync(key, ct) is { } name)
+            {
+                names.Add(name);
+            }
+        }
+        return names;
+    }
+
     private async Task RunClaimedAsync(DeskDbContext db, Guid executionId, CancellationToken ct)
     {
         var execution = await db.Executions.Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
@@ -90,7 +114,8 @@ public sealed partial class WorkflowRunner(
             compiled = cache.GetOrCompile(execution.WorkflowId, execution.WorkflowVersion, definitionJson);
         }
         var revealed = await secrets.RevealAsync(compiled.SecretNames.ToList(), ct);
-        var run = new Run(this, db, execution, compiled, revealed);
+        var connectionSecrets = await connections.SecretValuesAsync(await ConnectionsOfAsync(compiled, ct), ct);
+        var run = new Run(this, db, execution, compiled, revealed, connectionSecrets);
         using var running = cancellations.Track(executionId, ct);
         var limit = compiled.Definition.Settings?.Timeout;
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);

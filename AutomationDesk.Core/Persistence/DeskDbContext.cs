@@ -1,8 +1,11 @@
+using AutomationDesk.Core.Artifacts;
 using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Records;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
@@ -35,6 +38,9 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<InboxSource> InboxSources => Set<InboxSource>();
     public DbSet<InboxRule> InboxRules => Set<InboxRule>();
     public DbSet<InboxDelivery> InboxDeliveries => Set<InboxDelivery>();
+    public DbSet<Connection> Connections => Set<Connection>();
+    public DbSet<DeskSetting> Settings => Set<DeskSetting>();
+    public DbSet<Artifact> Artifacts => Set<Artifact>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

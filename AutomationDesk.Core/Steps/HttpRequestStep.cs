@@ -266,7 +266,14 @@ public static class HttpStepClient
     /// <summary>The named client steps use: every connection goes through <see cref="NetworkGuard"/>.</summary>
     public static IServiceCollection AddHttpStepClient(this IServiceCollection services)
     {
-        services.AddHttpClient(HttpRequestStep.ClientName)
+        AddGuardedClient(services, HttpRequestStep.ClientName);
+        AddGuardedClient(services, Connections.ConnectionHttp.ClientName);
+        return services;
+    }
+
+    private static void AddGuardedClient(IServiceCollection services, string name)
+    {
+        services.AddHttpClient(name)
             .ConfigurePrimaryHttpMessageHandler(sp =>
             {
                 var options = sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>();
@@ -281,6 +288,5 @@ public static class HttpStepClient
             })
             .AddHttpMessageHandler(sp => new ProxiedTargetGuard(sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>(), HttpClient.DefaultProxy))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
-        return services;
     }
 }

@@ -133,6 +133,12 @@ public static class NetworkGuard
         return true;
     }
 
+    /// <summary>
+    /// Set on a request to the <c>host:port</c> an Admin allowed on its connection (<c>allowPrivateNetwork</c>): that
+    /// authority may be reached on an internal address; a redirect elsewhere is judged as usual.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<string> TrustedAuthority = new("AutomationDesk.TrustedAuthority");
+
     private const string RefusalMark = "AutomationDesk.NetworkGuard.Refused";
 
     /// <summary>Whether the request failed because the guard refused its address (which no retry can change).</summary>
@@ -159,7 +165,9 @@ public static class NetworkGuard
             var host = context.DnsEndPoint.Host;
             var port = context.DnsEndPoint.Port;
             var scheme = context.InitialRequestMessage.RequestUri?.Scheme ?? Uri.UriSchemeHttp;
-            var allowed = await AllowedAddressesAsync(host, port, scheme, options(), ct);
+            var trusted = context.InitialRequestMessage.Options.TryGetValue(TrustedAuthority, out var authority)
+                && string.Equals(authority, $"{host}:{port}", StringComparison.OrdinalIgnoreCase);
+            var allowed = await AllowedAddressesAsync(host, port, scheme, options(), ct, trusted);
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
@@ -177,19 +185,20 @@ public static class NetworkGuard
     /// The addresses of <paramref name="host"/> that may be reached on <paramref name="port"/>; refused (an
     /// <see cref="HttpRequestException"/> marked as a refusal) when there are none.
     /// </summary>
-    public static async Task<IPAddress[]> AllowedAddressesAsync(string host, int port, string scheme, HttpStepOptions limits, CancellationToken ct)
+    /// <param name="trustedHost">The host was allowed on the connection that calls it (see <see cref="TrustedAuthority"/>).</param>
+    public static async Task<IPAddress[]> AllowedAddressesAsync(string host, int port, string scheme, HttpStepOptions limits, CancellationToken ct, bool trustedHost = false)
     {
         var addresses = IPAddress.TryParse(host.Trim('[', ']'), out var literal)
             ? [literal]
             : await Dns.GetHostAddressesAsync(host, ct);
-        var trusted = limits.AllowPrivateNetworks || limits.AllowedHostEntries().Any(a => a.Allows(host, port, scheme));
+        var trusted = trustedHost || limits.AllowPrivateNetworks || limits.AllowedHostEntries().Any(a => a.Allows(host, port, scheme));
         var own = trusted ? [] : OwnAddresses();
         var allowed = trusted ? addresses : addresses.Where(a => Refusal(a, own) is null).ToArray();
         if (allowed.Length == 0)
         {
             var reason = addresses.Length == 0 ? $"{host} has no address" : Refusal(addresses[0], own);
             throw new HttpRequestException(
-                $"Refused to connect to {host}:{port}: {reason}. An administrator can allow it with Http:AllowedHosts (host:port), or allow every internal address with Http:AllowPrivateNetworks.")
+                $"Refused to connect to {host}:{port}: {reason}. An administrator can allow it on the connection (allowPrivateNetwork), with Http:AllowedHosts (host:port), or allow every internal address with Http:AllowPrivateNetworks.")
             {
                 Data = { [RefusalMark] = true },
             };

@@ -19,6 +19,7 @@ public sealed class StepDescriptor
         Name = attribute.Name;
         Label = attribute.Label.Length > 0 ? attribute.Label : attribute.Name;
         HasSideEffects = attribute.HasSideEffects;
+        DefaultConnectionSetting = attribute.DefaultConnectionSetting;
         ConfigType = configType;
         _run = run;
         var info = DeskJson.Options.GetTypeInfo(configType);
@@ -28,6 +29,7 @@ public sealed class StepDescriptor
     public string Name { get; }
     public string Label { get; }
     public bool HasSideEffects { get; }
+    public string? DefaultConnectionSetting { get; }
     public Type ConfigType { get; }
 
     /// <summary>The config's JSON properties by camelCase name.</summary>

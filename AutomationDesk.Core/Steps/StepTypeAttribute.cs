@@ -11,4 +11,10 @@ public sealed class StepTypeAttribute(string name) : Attribute
 
     /// <summary>True when running the step again changes the world (sends, writes, calls): shown before a re-run.</summary>
     public bool HasSideEffects { get; init; }
+
+    /// <summary>
+    /// The desk setting that names the connection this step uses when its config names none
+    /// (<c>email.defaultConnection</c>); null for a step that needs no connection or always names one.
+    /// </summary>
+    public string? DefaultConnectionSetting { get; init; }
 }

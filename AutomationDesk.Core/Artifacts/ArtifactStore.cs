@@ -1,0 +1,107 @@
+using AutomationDesk.Core.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace AutomationDesk.Core.Artifacts;
+
+/// <summary>
+/// Run artifacts: the file under <c>{root}/{executionId}/{artifactId}</c>, its row in the database. A file is written
+/// whole (to a temporary name, then renamed) before its row exists, so a listed artifact can always be read.
+/// </summary>
+public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IOptions<ArtifactOptions> options, string defaultRoot, TimeProvider time)
+{
+    public string Root { get; } = options.Value.Root is { Length: > 0 } root ? Path.GetFullPath(root) : defaultRoot;
+
+    public long MaxBytes => options.Value.MaxBytes;
+
+    /// <summary>Keeps <paramref name="content"/> as an artifact of the run; over <see cref="MaxBytes"/> it is refused and nothing is kept.</summary>
+    public async Task<Artifact> SaveAsync(Guid executionId, string stepId, string name, string? contentType, Stream content, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var artifact = new Artifact
+        {
+            Id = Guid.CreateVersion7(now),
+            ExecutionId = executionId,
+            StepId = stepId,
+            Name = SafeName(name),
+            ContentType = string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType,
+            CreatedAt = now,
+        };
+        var path = PathOf(executionId, artifact.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".part";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await content.ReadAsync(buffer, ct)) > 0)
+                {
+                    artifact.Size += read;
+                    if (artifact.Size > MaxBytes)
+                    {
+                        throw new ArtifactTooLargeException($"'{artifact.Name}' is over the artifact limit of {MaxBytes / (1024 * 1024)} MiB (Artifacts:MaxBytes).");
+                    }
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                }
+            }
+            File.Move(temporary, path);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Artifacts.Add(artifact);
+        await db.SaveChangesAsync(ct);
+        return artifact;
+    }
+
+    public async Task<IReadOnlyList<Artifact>> ListAsync(Guid executionId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Artifacts.AsNoTracking().Where(a => a.ExecutionId == executionId).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
+    }
+
+    public async Task<Artifact?> FindAsync(Guid executionId, Guid artifactId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Artifacts.AsNoTracking().SingleOrDefaultAsync(a => a.ExecutionId == executionId && a.Id == artifactId, ct);
+    }
+
+    /// <summary>The artifact's file for reading; null when it is gone from the disk.</summary>
+    public Stream? Open(Artifact artifact)
+    {
+        var path = PathOf(artifact.ExecutionId, artifact.Id);
+        return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
+    }
+
+    /// <summary>Removes the artifacts of runs that are being deleted: rows and files.</summary>
+    public async Task DeleteForExecutionsAsync(IReadOnlyCollection<Guid> executionIds, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Artifacts.Where(a => executionIds.Contains(a.ExecutionId)).ExecuteDeleteAsync(ct);
+        foreach (var id in executionIds)
+        {
+            var folder = Path.Combine(Root, id.ToString("N"));
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
+    private string PathOf(Guid executionId, Guid artifactId) => Path.Combine(Root, executionId.ToString("N"), artifactId.ToString("N"));
+
+    /// <summary>The file name without folders or control characters, at most 200 characters: it is shown and sent as a download name.</summary>
+    private static string SafeName(string name)
+    {
+        var leaf = Path.GetFileName(name.Replace('\\', '/'));
+        var clean = new string(leaf.Where(c => !char.IsControl(c)).ToArray()).Trim();
+        clean = clean.Length == 0 ? "artifact" : clean;
+        return clean.Length > 200 ? clean[..200] : clean;
+    }
+}
+
+public sealed class ArtifactTooLargeException(string message) : Exception(message);
