@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Artifacts;
 using AutomationDesk.Core.Auditing;
@@ -60,9 +59,9 @@ public sealed class EmailSendStepTests : IAsyncLifetime
             ["cc"] = new JsonArray("cfo@desk.test"),
             ["bcc"] = new JsonArray("audit@desk.test"),
             ["replyTo"] = "help@desk.test",
-            ["subject"] = "Report for ${trigger.body.day}",
-            ["body"] = "Orders: ${trigger.body.orders}",
-            ["html"] = "<p>Orders: <b>${trigger.body.orders}</b></p>",
+            ["subject"] = "Report for ${trigger.day}",
+            ["body"] = "Orders: ${trigger.orders}",
+            ["html"] = "<p>Orders: <b>${trigger.orders}</b></p>",
         })), new JsonObject { ["day"] = "Monday", ["orders"] = 12 });
 
         Assert.True(execution.Status == ExecutionStatus.Succeeded, execution.Steps[0].ErrorHuman);
@@ -88,21 +87,22 @@ public sealed class EmailSendStepTests : IAsyncLifetime
     public async Task Email_send_attaches_an_artifact_of_its_run_and_refuses_one_of_another_run()
     {
         var other = await _desk.RunAsync(Workflow(Transform("x", 1)));
-        var foreign = await SaveArtifactAsync(other.Id, "other.txt", "not yours");
+        var foreign = await SaveArtifactAsync(other.Id, "other.txt", "text/plain", "not yours"u8.ToArray());
+        byte[] image = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0xFF, 0x10, 0x0A];
         var config = Basic();
-        config["attachments"] = "${trigger.body.files}";
+        config["attachments"] = "${trigger.files}";
         var definition = Workflow(Email(config));
 
-        var own = await RunWithArtifactAsync(definition, run => SaveArtifactAsync(run, "report.csv", "day,orders\nMonday,12\n"));
+        var own = await RunWithArtifactAsync(definition, run => SaveArtifactAsync(run, "chart.png", "image/png", image));
         var refused = await _desk.RunAsync(definition, new JsonObject { ["files"] = new JsonArray(new JsonObject { ["artifactId"] = foreign.ToString() }) });
 
         Assert.True(own.Status == ExecutionStatus.Succeeded, own.Steps[0].ErrorHuman);
         var attachment = Assert.Single(Assert.Single(_server.Accepted).Message.Attachments.OfType<MimePart>());
-        Assert.Equal("report.csv", attachment.FileName);
-        Assert.Equal("text/csv", attachment.ContentType.MimeType);
+        Assert.Equal("chart.png", attachment.FileName);
+        Assert.Equal("image/png", attachment.ContentType.MimeType);
         using var content = new MemoryStream();
         await attachment.Content!.DecodeToAsync(content);
-        Assert.Equal("day,orders\nMonday,12\n", Encoding.UTF8.GetString(content.ToArray()));
+        Assert.Equal(image, content.ToArray());
         Assert.Equal(ExecutionStatus.Failed, refused.Status);
         Assert.Equal($"attachments: this run has no artifact {foreign}.", refused.Steps[0].ErrorHuman);
     }
@@ -261,16 +261,16 @@ public sealed class EmailSendStepTests : IAsyncLifetime
         Assert.Equal("The connection 'inbox' is a imap connection; sending email needs an smtp connection.", execution.Steps[0].ErrorHuman);
     }
 
-    private async Task<Guid> SaveArtifactAsync(Guid executionId, string name, string text)
+    private async Task<Guid> SaveArtifactAsync(Guid executionId, string name, string contentType, byte[] bytes)
     {
-        using var content = new MemoryStream(Encoding.UTF8.GetBytes(text));
-        var artifact = await _desk.Get<ArtifactStore>().SaveAsync(executionId, "render", name, name.EndsWith(".csv", StringComparison.Ordinal) ? "text/csv" : "text/plain", content, CancellationToken.None);
+        using var content = new MemoryStream(bytes);
+        var artifact = await _desk.Get<ArtifactStore>().SaveAsync(executionId, "render", name, contentType, content, CancellationToken.None);
         return artifact.Id;
     }
 
     /// <summary>
     /// Starts a run, keeps a file as its artifact (as an earlier step of it would), hands the artifact's id to the run as
-    /// <c>trigger.body.files</c>, and runs it.
+    /// <c>trigger.files</c>, and runs it.
     /// </summary>
     private async Task<global::AutomationDesk.Core.Execution.Execution> RunWithArtifactAsync(JsonObject definition, Func<Guid, Task<Guid>> save)
     {
