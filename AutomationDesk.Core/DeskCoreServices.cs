@@ -54,6 +54,8 @@ public static class DeskCoreServices
         services.AddSingleton<ConnectionTester>();
         services.AddSingleton<ConnectionHttp>();
         services.AddSingleton<DeskSettings>();
+        services.AddOptions<SmtpOptions>().BindConfiguration("Smtp").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SmtpMailer>();
         services.AddOptions<ArtifactOptions>().BindConfiguration("Artifacts").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ArtifactStore(
             sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), sp.GetRequiredService<IOptions<ArtifactOptions>>(),

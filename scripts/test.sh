@@ -4,12 +4,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Browser tests drive Debian's Chromium; install it when it is missing.
-if [ -d AutomationDesk.Tests/Browser ] && [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Chromium for the browser tests..."
+# Browser tests drive Debian's Chromium, IMAP tests a Dovecot they start themselves; install what is missing.
+missing=()
+if [ -d AutomationDesk.Tests/Browser ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
+if [ ! -x /usr/sbin/dovecot ] || ! dpkg -s dovecot-imapd >/dev/null 2>&1; then missing+=(dovecot-imapd); fi
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing ${missing[*]} for the tests..."
   if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
-  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq chromium >/dev/null
+  # A system Dovecot the package may start is left alone: the IMAP tests start their own on a free port.
+  DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 results="$PWD/TestResults"
