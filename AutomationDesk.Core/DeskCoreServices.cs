@@ -3,6 +3,7 @@ using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Notifications.Channels;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Settings;
@@ -88,6 +89,7 @@ public static class DeskCoreServices
         services.AddSingleton<SigningSecretEncryption>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<NotificationService>();
+        services.AddNotificationChannels();
         services.AddSingleton<WebhookTokens>();
         services.AddSingleton<WebhookEventFeed>();
         services.AddSingleton<WebhookSignatures>();

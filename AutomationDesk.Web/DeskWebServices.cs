@@ -35,6 +35,7 @@ public static class DeskWebServices
         services.AddTransient<ScheduleFireJob>();
         services.AddTransient<ScheduleWatchJob>();
         services.AddSingleton<ShutdownGrace>();
+        services.AddHostedService<ChannelDeliveryLoop>();
 
         // Notifications, collections, audit and admin pages.
         services.AddSingleton<NotificationInbox>();

@@ -39,6 +39,7 @@ app.MapExecutionsApi();
 app.MapDeadLettersApi();
 app.MapMonitorApi();
 app.MapNotificationsApi();
+app.MapNotificationChannelsApi();
 app.MapCollectionsApi();
 app.MapSecretsApi();
 app.MapAuditApi();

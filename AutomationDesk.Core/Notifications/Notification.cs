@@ -17,4 +17,7 @@ public sealed class Notification
     public Guid? WorkflowId { get; set; }
 
     public List<NotificationRead> Reads { get; set; } = [];
+
+    /// <summary>Its way to people's channels (see <see cref="Channels.ChannelDeliveries"/>).</summary>
+    public List<Channels.NotificationDelivery> Deliveries { get; set; } = [];
 }

@@ -1,4 +1,5 @@
 using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Notifications.Channels;
 using AutomationDesk.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -8,8 +9,8 @@ public sealed record NewNotification(
     string Title, string Message, NotificationType Type = NotificationType.Info, NotificationPriority Priority = NotificationPriority.Normal,
     Guid? ExecutionId = null, Guid? WorkflowId = null, Guid? Id = null);
 
-/// <summary>Creates notifications and announces them to the live channel.</summary>
-public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, IDeskEvents events, TimeProvider time)
+/// <summary>Creates notifications, with their deliveries to the channels that want them, and announces them to the live channel.</summary>
+public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, IDeskEvents events, ChannelDeliveries deliveries, TimeProvider time)
 {
     /// <summary>Creates a notification. With an <see cref="NewNotification.Id"/> a repeat creates nothing (safe on retry).</summary>
     public async Task<NotificationView> CreateAsync(NewNotification request, CancellationToken ct)
@@ -31,7 +32,12 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
             WorkflowId = request.WorkflowId,
         };
         db.Notifications.Add(notification);
+        var planned = await ChannelDeliveries.PlanAsync(db, notification, ct);
         await db.SaveChangesAsync(ct);
+        if (planned > 0)
+        {
+            deliveries.AnnounceQueued();
+        }
         var view = NotificationView.From(notification);
         await events.NotificationCreatedAsync(view, ct);
         return view;

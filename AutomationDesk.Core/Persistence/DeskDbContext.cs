@@ -3,6 +3,7 @@ using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Notifications.Channels;
 using AutomationDesk.Core.Records;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Settings;
@@ -41,6 +42,8 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<Connection> Connections => Set<Connection>();
     public DbSet<DeskSetting> Settings => Set<DeskSetting>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

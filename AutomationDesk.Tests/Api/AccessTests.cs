@@ -15,6 +15,7 @@ public sealed class AccessTests(DeskApp desk)
         { "GET", "/api/v1/executions/01a20000-0000-7000-8000-000000000001/logs" },
         { "GET", "/api/v1/notifications" },
         { "GET", "/api/v1/notifications/stats" },
+        { "GET", "/api/v1/notification-channels" },
         { "GET", "/api/v1/collections" },
         { "GET", "/api/v1/secrets" },
         { "GET", "/api/v1/audit" },

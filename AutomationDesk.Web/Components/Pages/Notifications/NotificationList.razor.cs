@@ -1,6 +1,7 @@
 using AutomationDesk.Web.Notifications;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Notifications;
+using AutomationDesk.Core.Notifications.Channels;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Api;
@@ -30,6 +31,7 @@ public sealed partial class NotificationList : IDisposable
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
     [Inject] public required NotificationInbox Inbox { get; set; }
     [Inject] public required LiveDeskEvents Events { get; set; }
+    [Inject] public required ChannelDeliveries Deliveries { get; set; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -40,6 +42,7 @@ public sealed partial class NotificationList : IDisposable
         Events.NotificationCreated += OnNotificationCreated;
         Events.ExecutionChanged += OnExecutionChanged;
         Inbox.Changed += OnInboxChanged;
+        Deliveries.Changed += OnDeliveryChanged;
         await LoadAsync();
     }
 
@@ -153,6 +156,15 @@ public sealed partial class NotificationList : IDisposable
 
     private void OnInboxChanged() => _ = InvokeAsync(ReloadAsync);
 
+    /// <summary>A delivery of a notification on this page was sent or failed: its chip changes.</summary>
+    private void OnDeliveryChanged(Guid notificationId)
+    {
+        if (_page?.Items.Any(n => n.Id == notificationId) == true)
+        {
+            _ = InvokeAsync(ReloadAsync);
+        }
+    }
+
     private async Task ReloadAsync()
     {
         await LoadAsync();
@@ -164,5 +176,6 @@ public sealed partial class NotificationList : IDisposable
         Events.NotificationCreated -= OnNotificationCreated;
         Events.ExecutionChanged -= OnExecutionChanged;
         Inbox.Changed -= OnInboxChanged;
+        Deliveries.Changed -= OnDeliveryChanged;
     }
 }
