@@ -33,7 +33,7 @@ public sealed class NotificationChannelStore(
     public const int MaxName = 100;
     public const int MaxUrl = 2000;
     public const int MinSigningSecret = 16;
-    public const string SmtpConnectionType = "smtp";
+    public const string SmtpConnectionType = SmtpConnection.TypeName;
 
     private readonly IDataProtector _protector = protection.CreateProtector("AutomationDesk.NotificationChannels.Targets.v1");
 

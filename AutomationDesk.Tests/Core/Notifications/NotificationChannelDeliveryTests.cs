@@ -2,6 +2,7 @@ using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Notifications.Channels;
 using AutomationDesk.Core.Settings;
+using AutomationDesk.Tests.Core.Connections;
 using AutomationDesk.Tests.Support;
 
 namespace AutomationDesk.Tests.Core.Notifications;
@@ -131,27 +132,46 @@ public sealed class NotificationChannelDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Channel_email_delivery_fails_saying_email_is_not_available_in_this_build()
+    public async Task Channel_email_goes_through_the_channels_smtp_connection_or_the_desks_default()
     {
-        await using (var db = _desk.NewDb())
-        {
-            db.Connections.Add(new Connection { Id = Guid.NewGuid(), Name = "mail", Type = NotificationChannelStore.SmtpConnectionType });
-            await db.SaveChangesAsync();
-        }
+        await using var smtp = await SmtpTestServer.StartAsync();
+        await _desk.CreateAsync("mail", "smtp", Sender(smtp.Port));
         await _desk.AddChannelAsync(_user, new("Mail me", ChannelKind.Email, Address: "ops@example.com", Connection: "mail"));
-        await _desk.AddChannelAsync(_user, new("Default mail", ChannelKind.Email, Address: "ops@example.com"));
+        var byDefault = await _desk.AddChannelAsync(_user, new("Default mail", ChannelKind.Email, Address: "boss@example.com"));
+
+        await _desk.NotifyAsync("Nightly import failed", NotificationType.Error, NotificationPriority.Urgent);
+        await _desk.SendDueAsync();
+
+        var deliveries = (await _desk.DeliveriesAsync()).ToDictionary(d => d.Channel!.Name);
+        Assert.Equal(DeliveryStatus.Sent, deliveries["Mail me"].Status);
+        var mail = Assert.Single(smtp.Accepted);
+        Assert.Equal(["ops@example.com"], mail.Recipients);
+        Assert.Equal("[Urgent] Nightly import failed", mail.Message.Subject);
+        Assert.Contains("the run failed", mail.Message.TextBody, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Failed, deliveries["Default mail"].Status);
+        Assert.Contains("No email connection", deliveries["Default mail"].LastError, StringComparison.Ordinal);
+
+        await _desk.Get<DeskSettings>().SetAsync(DeskSettings.EmailDefaultConnection, "mail", AutomationDesk.Core.Auditing.Actor.System, CancellationToken.None);
+        var test = await _desk.Get<ChannelDeliveries>().TestAsync(_user, byDefault.Id, CancellationToken.None);
+        Assert.NotNull(test);
+        Assert.True(test.Ok, test.Detail);
+        Assert.Contains(smtp.Accepted, m => m.Recipients.SequenceEqual(["boss@example.com"]));
+    }
+
+    [Fact]
+    public async Task Channel_email_refused_by_the_server_for_good_fails_at_once_with_its_answer()
+    {
+        await using var smtp = await SmtpTestServer.StartAsync();
+        smtp.Answer = _ => (554, "Transaction failed: mailbox unavailable");
+        await _desk.CreateAsync("mail", "smtp", Sender(smtp.Port));
+        await _desk.AddChannelAsync(_user, new("Mail me", ChannelKind.Email, Address: "ops@example.com", Connection: "mail"));
 
         await _desk.NotifyAsync("Mail");
         await _desk.SendDueAsync();
 
-        var deliveries = (await _desk.DeliveriesAsync()).ToDictionary(d => d.Channel!.Name);
-        Assert.Equal(DeliveryStatus.Failed, deliveries["Mail me"].Status);
-        Assert.Equal(EmailChannelDelivery.NotAvailable, deliveries["Mail me"].LastError);
-        Assert.Contains("No email connection", deliveries["Default mail"].LastError, StringComparison.Ordinal);
-
-        await _desk.Get<DeskSettings>().SetAsync(DeskSettings.EmailDefaultConnection, "mail", AutomationDesk.Core.Auditing.Actor.System, CancellationToken.None);
-        var test = await _desk.Get<ChannelDeliveries>().TestAsync(_user, deliveries["Default mail"].ChannelId, CancellationToken.None);
-        Assert.Equal(new ChannelTestResult(false, EmailChannelDelivery.NotAvailable), test);
+        var delivery = Assert.Single(await _desk.DeliveriesAsync());
+        Assert.Equal((DeliveryStatus.Failed, 1), (delivery.Status, delivery.Attempts));
+        Assert.Contains("mailbox unavailable", delivery.LastError, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,5 +191,12 @@ public sealed class NotificationChannelDeliveryTests : IAsyncLifetime
         Assert.Contains("Slack answered 404", failed.Detail, StringComparison.Ordinal);
         Assert.Null(await _desk.Get<ChannelDeliveries>().TestAsync(stranger, hook.Id, CancellationToken.None));
         Assert.Empty(await _desk.DeliveriesAsync());
+    }
+
+    private static System.Text.Json.Nodes.JsonObject Sender(int port)
+    {
+        var config = MailConnections.Server(port);
+        config["from"] = "desk@example.com";
+        return config;
     }
 }
