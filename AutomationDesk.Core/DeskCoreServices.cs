@@ -52,6 +52,7 @@ public static class DeskCoreServices
         services.AddSingleton<ConnectionTypes>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ConnectionTester>();
+        services.AddSingleton<ConnectionImport>();
         services.AddSingleton<ConnectionHttp>();
         services.AddSingleton<DeskSettings>();
         services.AddOptions<ArtifactOptions>().BindConfiguration("Artifacts").ValidateDataAnnotations().ValidateOnStart();
