@@ -53,6 +53,7 @@ public static class DeskCoreServices
         services.AddSingleton<ConnectionTypes>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ConnectionTester>();
+        services.AddSingleton<ConnectionImport>();
         services.AddSingleton<ConnectionHttp>();
         services.AddSingleton<DeskSettings>();
         services.AddOptions<SmtpOptions>().BindConfiguration("Smtp").ValidateDataAnnotations().ValidateOnStart();

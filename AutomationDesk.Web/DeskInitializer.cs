@@ -9,6 +9,7 @@ using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Jobs;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AutomationDesk.Web;
 
@@ -41,6 +42,8 @@ public static partial class DeskInitializer
         await services.GetRequiredService<ExecutionRecovery>().RecoverAsync(ct);
         services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<LongRunningWatch>("runs:long-running", watch => watch.CheckAsync(CancellationToken.None), Cron.Minutely());
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ConnectionHealthJob>(ConnectionHealthJob.JobId,
+            job => job.ExecuteAsync(CancellationToken.None), services.GetRequiredService<IOptions<ConnectionHealthOptions>>().Value.Cron());
         await services.GetRequiredService<ScheduleWatch>().CatchUpAsync(ct);
         await RegisterSchedulesAsync(services, ct);
     }

@@ -34,6 +34,8 @@ public static class DeskWebServices
         services.AddHostedService(sp => sp.GetRequiredService<HeldRunRelease>());
         services.AddTransient<ScheduleFireJob>();
         services.AddTransient<ScheduleWatchJob>();
+        services.AddTransient<ConnectionHealthJob>();
+        services.AddOptions<ConnectionHealthOptions>().BindConfiguration(ConnectionHealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ShutdownGrace>();
         services.AddHostedService<ChannelDeliveryLoop>();
 
@@ -61,7 +63,8 @@ public static class DeskWebServices
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
             .AddCheck<JobServerHealthCheck>("jobs", tags: ["ready"])
             .AddCheck<CircuitBreakerHealthCheck>("circuits", tags: ["ready"])
-            .AddCheck<OrphanedRunsHealthCheck>("runs", tags: ["ready"]);
+            .AddCheck<OrphanedRunsHealthCheck>("runs", tags: ["ready"])
+            .AddCheck<ConnectionsHealthCheck>("connections", tags: ["ready"]);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();

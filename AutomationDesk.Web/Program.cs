@@ -50,6 +50,8 @@ app.MapWebhookEventsApi();
 app.MapWebhookReceivers();
 app.MapInboxApi();
 app.MapSchedulesApi();
+app.MapConnectionsApi();
+app.MapSettingsApi();
 app.MapHub<DeskHub>(DeskHub.Route);
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
     .RequireAuthorization(DeskPolicies.Admin);

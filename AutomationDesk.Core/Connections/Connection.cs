@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutomationDesk.Core.Connections;
 
 /// <summary>
@@ -21,9 +23,10 @@ public sealed class Connection
     public DateTimeOffset UpdatedAt { get; set; }
 }
 
+/// <summary>What the last test found; <c>unknown</c> until a connection is tested (and again after it is changed).</summary>
 public enum ConnectionHealth
 {
-    Unknown,
-    Ok,
-    Failing,
+    [JsonStringEnumMemberName("unknown")] Unknown,
+    [JsonStringEnumMemberName("ok")] Ok,
+    [JsonStringEnumMemberName("failing")] Failing,
 }

@@ -1,14 +1,16 @@
+using System.Text.Json.Serialization;
+
 namespace AutomationDesk.Core.Connections;
 
 /// <summary>How a connection field is entered in the form.</summary>
 public enum ConnectionFieldKind
 {
-    Text,
-    Url,
-    Number,
-    Choice,
-    Flag,
-    Secret,
+    [JsonStringEnumMemberName("text")] Text,
+    [JsonStringEnumMemberName("url")] Url,
+    [JsonStringEnumMemberName("number")] Number,
+    [JsonStringEnumMemberName("choice")] Choice,
+    [JsonStringEnumMemberName("flag")] Flag,
+    [JsonStringEnumMemberName("secret")] Secret,
 }
 
 /// <summary>

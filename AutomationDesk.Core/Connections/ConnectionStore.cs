@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
@@ -25,10 +26,11 @@ public sealed record ConnectionInput(string Name, string Type, JsonObject? Confi
 /// <summary>
 /// Connections: stored with their secrets encrypted by Data Protection, checked against their type, refused for
 /// deletion while a workflow names them. The clear secrets leave here only for a step or a test
-/// (<see cref="ResolveAsync"/>) and the run's masker (<see cref="SecretValuesAsync"/>).
+/// (<see cref="ResolveAsync"/>) and the run's masker (<see cref="SecretValuesAsync"/>). Each change is announced, so
+/// open Connections pages show it at once.
 /// </summary>
 public sealed partial class ConnectionStore(
-    IDbContextFactory<DeskDbContext> dbFactory, IDataProtectionProvider protection, ConnectionTypes types, AuditTrail audit, TimeProvider time)
+    IDbContextFactory<DeskDbContext> dbFactory, IDataProtectionProvider protection, ConnectionTypes types, AuditTrail audit, IDeskEvents events, TimeProvider time)
 {
     public const int MaxConfigBytes = 16 * 1024;
 
@@ -82,6 +84,7 @@ public sealed partial class ConnectionStore(
         db.Connections.Add(row);
         audit.Record(db, actor, "connection.create", $"connection:{row.Name}", new { type = row.Type });
         await db.SaveChangesAsync(ct);
+        await events.ConnectionChangedAsync(row.Name, CancellationToken.None);
         return View(row);
     }
 
@@ -114,6 +117,7 @@ public sealed partial class ConnectionStore(
         row.UpdatedAt = time.GetUtcNow();
         audit.Record(db, actor, "connection.update", $"connection:{row.Name}");
         await db.SaveChangesAsync(ct);
+        await events.ConnectionChangedAsync(row.Name, CancellationToken.None);
         return View(row);
     }
 
@@ -135,6 +139,7 @@ public sealed partial class ConnectionStore(
         db.Connections.Remove(row);
         audit.Record(db, actor, "connection.delete", $"connection:{name}");
         await db.SaveChangesAsync(ct);
+        await events.ConnectionChangedAsync(name, CancellationToken.None);
         return true;
     }
 
@@ -203,6 +208,7 @@ public sealed partial class ConnectionStore(
             .SetProperty(c => c.HealthDetail, detail)
             .SetProperty(c => c.LatencyMs, result.LatencyMs)
             .SetProperty(c => c.CheckedAt, now), ct);
+        await events.ConnectionChangedAsync(name, CancellationToken.None);
     }
 
     private static async Task<IReadOnlyList<string>> UsedByAsync(DeskDbContext db, string name, CancellationToken ct)

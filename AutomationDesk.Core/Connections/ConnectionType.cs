@@ -39,7 +39,8 @@ public abstract class ConnectionType
     /// </summary>
     public virtual IEnumerable<(string Field, string Message)> Validate(ConnectionSettings settings)
     {
-        foreach (var field in Fields.Where(f => f.AppliesTo(name => settings.Text(name))))
+        // A field left out counts as its default, so a field shown for the default choice is checked when none is given.
+        foreach (var field in Fields.Where(f => f.AppliesTo(name => settings.Text(name) ?? Fields.FirstOrDefault(d => d.Name == name)?.Default)))
         {
             var secret = field.Kind == ConnectionFieldKind.Secret;
             var path = secret ? $"secrets.{field.Name}" : $"config.{field.Name}";

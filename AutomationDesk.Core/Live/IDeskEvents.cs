@@ -15,4 +15,7 @@ public interface IDeskEvents
 
     /// <summary>A schedule was paused, resumed, fired, skipped or missed a fire.</summary>
     Task ScheduleChangedAsync(ScheduleView schedule, CancellationToken ct);
+
+    /// <summary>A connection was created, changed, deleted or tested (by a person or the background refresh).</summary>
+    Task ConnectionChangedAsync(string name, CancellationToken ct);
 }

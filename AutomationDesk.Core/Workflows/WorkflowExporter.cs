@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -6,11 +7,13 @@ using Microsoft.EntityFrameworkCore;
 namespace AutomationDesk.Core.Workflows;
 
 /// <summary>
-/// Writes workflows as an export file, <c>{ "exportedAt", "workflows": [...] }</c>, each in the shape GET answers, so
-/// the file can be imported back. Secrets leave only as <c>${secrets.name}</c> references: a stored secret's value
-/// found anywhere in a definition becomes its reference, and a signing secret written literally becomes <c>***</c>.
+/// Writes workflows as an export file, <c>{ "exportedAt", "workflows": [...], "connections": [...] }</c>, each workflow in
+/// the shape GET answers, so the file can be imported back. Secrets leave only as <c>${secrets.name}</c> references: a
+/// stored secret's value found anywhere in a definition becomes its reference, and a signing secret written literally
+/// becomes <c>***</c>. The connections the workflows name go along with their config and empty secrets, so another desk
+/// can make them and an Admin fills in the credentials.
 /// </summary>
-public sealed class WorkflowExporter(IDbContextFactory<DeskDbContext> dbFactory, SecretStore secrets, TimeProvider time)
+public sealed class WorkflowExporter(IDbContextFactory<DeskDbContext> dbFactory, SecretStore secrets, ConnectionStore connections, TimeProvider time)
 {
     public const int MaxWorkflows = 500;
 
@@ -19,10 +22,12 @@ public sealed class WorkflowExporter(IDbContextFactory<DeskDbContext> dbFactory,
         var workflows = await FindAsync(ids, dbFactory, ct);
         var names = (await secrets.ListAsync(ct)).Select(s => s.Name).ToList();
         var values = (await secrets.RevealAsync(names, ct)).Where(s => s.Value.Length >= 3).OrderByDescending(s => s.Value.Length).ToList();
+        var named = workflows.SelectMany(w => ConnectionNames.In(w.DefinitionJson)).ToHashSet(StringComparer.Ordinal);
         return new JsonObject
         {
             ["exportedAt"] = time.GetUtcNow(),
             ["workflows"] = new JsonArray(workflows.Select(w => (JsonNode)WithoutSecrets(WorkflowStore.Compose(w), values)).ToArray()),
+            ["connections"] = new JsonArray((await connections.ExportAsync(named, ct)).Select(c => (JsonNode)c).ToArray()),
         };
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +29,9 @@ public static class ImportActions
     public const string Unchanged = "unchanged";
     public const string Skipped = "skipped";
     public const string Invalid = "invalid";
+
+    /// <summary>A connection of the file that this desk already has: left as it is.</summary>
+    public const string Existing = "existing";
 }
 
 /// <summary>What the import did (or, in a dry run, would do) with one workflow of the file.</summary>
@@ -35,35 +39,42 @@ public sealed record ImportedWorkflow(
     int Index, string? Name, Guid? Id, string Action, bool Rewritten, int? Version,
     IReadOnlyList<string> Notes, IReadOnlyDictionary<string, string[]> Errors);
 
-public sealed record ImportReport(bool DryRun, ImportStrategy Strategy, IReadOnlyList<ImportedWorkflow> Workflows)
-{
-    public bool Valid => Workflows.All(w => w.Errors.Count == 0);
+/// <summary>What the import did (or would do) with one connection of an export file: created without secrets, or left as it is.</summary>
+public sealed record ImportedConnection(
+    int Index, string? Name, string? Type, string Action, IReadOnlyList<string> Notes, IReadOnlyDictionary<string, string[]> Errors);
 
-    /// <summary>Every problem, named <c>workflows[i].&lt;field&gt;</c>.</summary>
+public sealed record ImportReport(bool DryRun, ImportStrategy Strategy, IReadOnlyList<ImportedWorkflow> Workflows, IReadOnlyList<ImportedConnection> Connections)
+{
+    public bool Valid => Workflows.All(w => w.Errors.Count == 0) && Connections.All(c => c.Errors.Count == 0);
+
+    /// <summary>Every problem, named <c>workflows[i].&lt;field&gt;</c> or <c>connections[i].&lt;field&gt;</c>.</summary>
     public IReadOnlyDictionary<string, string[]> Errors =>
-        Workflows.SelectMany(w => w.Errors).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        Workflows.SelectMany(w => w.Errors).Concat(Connections.SelectMany(c => c.Errors)).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
 }
 
 /// <summary>
 /// Imports workflow definitions: one, a list, or an export file (<c>{ "workflows": [...] }</c>), each schemaVersion 1
 /// or seed-era. An item with an <c>id</c> is the workflow with that id (created with it when it is new, so an export
-/// keeps its ids); an item without one is the workflow with the same name. Every item is checked before anything is
-/// written, and all of them are written in one transaction or none is.
+/// keeps its ids); an item without one is the workflow with the same name. An export file's <c>connections</c> that this
+/// desk does not have are created with their config and no secrets; those it has stay as they are. Every item is
+/// checked before anything is written, and all of them are written in one transaction or none is.
 /// </summary>
-public sealed class WorkflowImporter(IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, WorkflowStore store, TimeProvider time)
+public sealed class WorkflowImporter(
+    IDbContextFactory<DeskDbContext> dbFactory, WorkflowDefinitionReader reader, WorkflowStore store, ConnectionImport connectionImport, TimeProvider time)
 {
     public const int MaxWorkflows = 200;
 
     private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
-    private static readonly string[] ExportFields = ["workflows", "exportedAt"];
+    private static readonly string[] ExportFields = ["workflows", "exportedAt", "connections"];
 
     public async Task<ImportReport> ImportAsync(string json, ImportStrategy strategy, bool dryRun, Actor actor, CancellationToken ct)
     {
-        var items = Items(json);
+        var (items, connectionItems) = Items(json);
         var plans = items.Select(Read).ToList();
         FindRepeats(plans);
         await MatchAsync(plans, strategy, ct);
-        var report = new ImportReport(dryRun, strategy, plans.Select(p => p.Result()).ToList());
+        var connections = await connectionImport.PlanAsync(connectionItems, ct);
+        var report = new ImportReport(dryRun, strategy, plans.Select(p => p.Result()).ToList(), connections.Report);
         if (dryRun || !report.Valid)
         {
             return report;
@@ -72,15 +83,17 @@ public sealed class WorkflowImporter(IDbContextFactory<DeskDbContext> dbFactory,
             .Select(p => new WorkflowWrite(p.Id!.Value, p.Definition!, p.Action == ImportActions.Created, "workflow.import",
                 new { result = p.Action, strategy = strategy.ToString().ToLowerInvariant(), rewritten = p.Rewritten }))
             .ToList();
-        var saved = (await store.SaveAllAsync(writes, actor, ct)).ToDictionary(w => w["id"]!.GetValue<Guid>(), w => w["version"]!.GetValue<int>());
+        var saved = (await store.SaveAllAsync(writes, actor, ct, db => connectionImport.Add(db, connections, actor)))
+            .ToDictionary(w => w["id"]!.GetValue<Guid>(), w => w["version"]!.GetValue<int>());
+        await connectionImport.AnnounceAsync(connections);
         return report with
         {
             Workflows = report.Workflows.Select(w => w.Id is { } id && saved.TryGetValue(id, out var version) ? w with { Version = version } : w).ToList(),
         };
     }
 
-    /// <summary>The items of the body, whatever its form; a body that is none of them is refused at <c>$</c>.</summary>
-    private static List<JsonNode?> Items(string json)
+    /// <summary>The items of the body, whatever its form, and an export file's connections; a body that is none of them is refused at <c>$</c>.</summary>
+    private static (List<JsonNode?> Workflows, List<JsonNode?> Connections) Items(string json)
     {
         JsonNode? body;
         try
@@ -102,11 +115,14 @@ public sealed class WorkflowImporter(IDbContextFactory<DeskDbContext> dbFactory,
             JsonObject one => [one],
             _ => throw Refused("$", "Send a workflow definition, a list of them, or an export file { \"workflows\": [...] }."),
         };
+        var connections = body is JsonObject export && export.ContainsKey("workflows") && export.ContainsKey("connections")
+            ? export["connections"] as JsonArray ?? throw Refused("connections", "Must be a list of connections { name, type, config, secrets }.")
+            : [];
         return items.Count switch
         {
             0 => throw Refused("workflows", "There is nothing to import."),
             > MaxWorkflows => throw Refused("workflows", $"At most {MaxWorkflows} workflows in one import."),
-            _ => items,
+            _ => (items, connections.ToList()),
         };
     }
 

@@ -136,9 +136,11 @@ public sealed class WorkflowStore(
 
     /// <summary>
     /// Saves several definitions in one transaction (an import): each write creates its workflow or adds a version
-    /// to it. Nothing is written when one of them cannot be.
+    /// to it. Nothing is written when one of them cannot be. <paramref name="alongside"/> adds other rows to the same
+    /// transaction (the connections an import brings).
     /// </summary>
-    public async Task<IReadOnlyList<JsonObject>> SaveAllAsync(IReadOnlyList<WorkflowWrite> writes, Actor actor, CancellationToken ct)
+    public async Task<IReadOnlyList<JsonObject>> SaveAllAsync(
+        IReadOnlyList<WorkflowWrite> writes, Actor actor, CancellationToken ct, Action<DeskDbContext>? alongside = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
@@ -173,6 +175,7 @@ public sealed class WorkflowStore(
             audit.Record(db, actor, write.AuditAction, Target(workflow.Id), new { workflow.Name, workflow.Version, write.Details });
             saved.Add(Compose(workflow));
         }
+        alongside?.Invoke(db);
         await db.SaveChangesAsync(ct);
         return saved;
     }

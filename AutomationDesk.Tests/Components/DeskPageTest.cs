@@ -21,7 +21,8 @@ public abstract class DeskPageTest : BunitContext, IAsyncLifetime
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "desk-page-" + Guid.NewGuid().ToString("N"));
 
-    protected DeskPageTest()
+    /// <param name="configure">Further services (a test-only connection type), added before the first is resolved.</param>
+    protected DeskPageTest(Action<IServiceCollection>? configure = null)
     {
         Directory.CreateDirectory(_folder);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -40,6 +41,7 @@ public abstract class DeskPageTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<QueuedRuns>();
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<QueuedRuns>());
         Services.AddMudServices();
+        configure?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
 
         Auth = AddAuthorization();

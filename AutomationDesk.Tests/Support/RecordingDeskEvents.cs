@@ -13,6 +13,7 @@ public sealed class RecordingDeskEvents : IDeskEvents
     public ConcurrentQueue<StepRunView> Steps { get; } = new();
     public ConcurrentQueue<NotificationView> Notifications { get; } = new();
     public ConcurrentQueue<ScheduleView> Schedules { get; } = new();
+    public ConcurrentQueue<string> Connections { get; } = new();
 
     public Task ExecutionChangedAsync(ExecutionSummary execution, CancellationToken ct)
     {
@@ -35,6 +36,12 @@ public sealed class RecordingDeskEvents : IDeskEvents
     public Task ScheduleChangedAsync(ScheduleView schedule, CancellationToken ct)
     {
         Schedules.Enqueue(schedule);
+        return Task.CompletedTask;
+    }
+
+    public Task ConnectionChangedAsync(string name, CancellationToken ct)
+    {
+        Connections.Enqueue(name);
         return Task.CompletedTask;
     }
 }

@@ -15,10 +15,11 @@ public sealed class DeskHub(LiveDeskEvents events) : Hub<IDeskClient>
         public const string Executions = "executions";
         public const string Notifications = "notifications";
         public const string Schedules = "schedules";
+        public const string Connections = "connections";
 
         public static string Execution(Guid id) => $"execution:{id}";
 
-        public static bool IsKnown(string topic) => topic is Executions or Notifications or Schedules
+        public static bool IsKnown(string topic) => topic is Executions or Notifications or Schedules or Connections
             || (topic.StartsWith("execution:", StringComparison.Ordinal) && Guid.TryParse(topic["execution:".Length..], out _));
     }
 
@@ -26,7 +27,7 @@ public sealed class DeskHub(LiveDeskEvents events) : Hub<IDeskClient>
     {
         if (!Topics.IsKnown(topic))
         {
-            throw new HubException($"Unknown topic '{topic}': use executions, execution:{{id}}, notifications or schedules.");
+            throw new HubException($"Unknown topic '{topic}': use executions, execution:{{id}}, notifications, schedules or connections.");
         }
         if (topic == Topics.Executions)
         {

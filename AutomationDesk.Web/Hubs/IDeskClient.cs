@@ -14,4 +14,7 @@ public interface IDeskClient
     Task NotificationCreated(NotificationView notification);
 
     Task ScheduleChanged(ScheduleView schedule);
+
+    /// <summary>The named connection changed or was tested; read it again (it may be gone).</summary>
+    Task ConnectionChanged(string name);
 }

@@ -20,6 +20,7 @@ public sealed class LiveDeskEvents(IHubContext<DeskHub, IDeskClient> hub) : IDes
     public event Action<StepRunView>? StepChanged;
     public event Action<NotificationView>? NotificationCreated;
     public event Action<ScheduleView>? ScheduleChanged;
+    public event Action<string>? ConnectionChanged;
 
     public async Task ExecutionChangedAsync(ExecutionSummary execution, CancellationToken ct)
     {
@@ -58,5 +59,11 @@ public sealed class LiveDeskEvents(IHubContext<DeskHub, IDeskClient> hub) : IDes
     {
         ScheduleChanged?.Invoke(schedule);
         await hub.Clients.Group(DeskHub.Topics.Schedules).ScheduleChanged(schedule);
+    }
+
+    public async Task ConnectionChangedAsync(string name, CancellationToken ct)
+    {
+        ConnectionChanged?.Invoke(name);
+        await hub.Clients.Group(DeskHub.Topics.Connections).ConnectionChanged(name);
     }
 }
