@@ -118,7 +118,7 @@ public sealed class AiPromptStep(
         var status = (int)response.StatusCode;
         if (status is 401 or 403)
         {
-            return new StepFailedException($"{target} refused the API key ({status}): check the connection '{connection}''s API key.", $"HTTP {status}: {message}");
+            return new StepFailedException($"{target} refused the API key ({status}): check the connection's API key ('{connection}').", $"HTTP {status}: {message}");
         }
         return new StepFailedException($"{target} answered {status} {response.ReasonPhrase}: {message}", $"HTTP {status}: {message}")
         {
