@@ -206,13 +206,17 @@ public sealed record AiPromptConfig : IValidatableConfig
     /// <summary>A whole conversation instead of <see cref="Prompt"/>; <see cref="SystemPrompt"/> still goes first.</summary>
     public IReadOnlyList<AiMessage>? Messages { get; init; }
 
+    [NumberRange(0, 2)]
     public double? Temperature { get; init; }
 
+    [NumberRange(1, 1_000_000)]
     public int? MaxTokens { get; init; }
 
+    [OneOf(Text, JsonFormat)]
     public string ResponseFormat { get; init; } = Text;
 
     /// <summary>A JSON Schema the JSON answer must satisfy.</summary>
+    [JsonSchemaRule]
     public JsonNode? Schema { get; init; }
 
     [DurationRange(10 * 60)]
