@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Steps;
 
 namespace AutomationDesk.Core.Execution;
 
@@ -23,6 +24,9 @@ public sealed record ExecutionDetail(
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long? DurationMs, JsonNode? Output, string? ErrorHuman,
     string? ErrorTech, string CorrelationId, Guid? ParentExecutionId, int Attempt, IReadOnlyList<StepRunView> Steps)
 {
+    /// <summary>Tokens the run's <c>ai.prompt</c> steps cost, summed from their outputs; null when the run asked no AI.</summary>
+    public AiTokenUsage? Usage => AiTokenUsage.Sum(Steps);
+
     public static ExecutionDetail From(Execution e) => new(
         e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
         new TriggerView(e.TriggerKind, StoredJson.Parse(e.TriggerInputJson)), e.Keys.ToDictionary(k => k.Name, k => k.Value), e.CreatedAt,

@@ -21,7 +21,11 @@ public static partial class SeedEraDefinition
         ["call_webhook"] = ("http.request", new() { ["payload"] = "body", ["data"] = "body", ["params"] = "query", ["content_type"] = "contentType" }),
         ["create_record"] = ("record.create", new() { ["collection_name"] = "collection", ["table"] = "collection", ["record"] = "data", ["fields"] = "data", ["values"] = "data" }),
         ["send_notification"] = ("notification.send", new() { ["body"] = "message", ["text"] = "message", ["level"] = "type" }),
-        ["run_ai_agent"] = ("ai.prompt", new() { ["input"] = "prompt", ["system_prompt"] = "system", ["instructions"] = "system", ["max_tokens"] = "maxTokens" }),
+        ["run_ai_agent"] = ("ai.prompt", new()
+        {
+            ["input"] = "prompt", ["system_prompt"] = "system", ["instructions"] = "system", ["max_tokens"] = "maxTokens",
+            ["output_format"] = "responseFormat", ["output_schema"] = "schema", ["json_schema"] = "schema",
+        }),
     };
 
     /// <summary>Fields a seed-era export carried that belong to the old desk, not to the definition.</summary>
@@ -281,9 +285,13 @@ public static partial class SeedEraDefinition
                 errors.Add($"{path}.{name}", $"Says again what another setting already says ('{renamed}').");
                 continue;
             }
-            config[renamed] = type == "call_webhook" && renamed == "timeout" && setting is JsonValue seconds && seconds.TryGetValue<double>(out var count)
+            config[renamed] = type is "call_webhook" or "run_ai_agent" && renamed == "timeout" && setting is JsonValue seconds && seconds.TryGetValue<double>(out var count)
                 ? TimeSpan.FromSeconds(count).ToString("c", CultureInfo.InvariantCulture)
                 : Templates(setting, index, ids, $"{path}.{name}", errors);
+        }
+        if (type == "run_ai_agent" && Text(config["responseFormat"]) is "json_object" or "json_schema")
+        {
+            config["responseFormat"] = "json"; // The seed era passed OpenAI's response_format names through.
         }
         if (type == "call_webhook" && !config.ContainsKey("method"))
         {
