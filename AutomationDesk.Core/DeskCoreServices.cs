@@ -53,6 +53,10 @@ public static class DeskCoreServices
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ConnectionTester>();
         services.AddSingleton<ConnectionHttp>();
+        // Lazy: the store knows every connection type, and the HTTP types reach the store through their OAuth2 tokens.
+        services.AddSingleton(sp => new Lazy<ConnectionStore>(sp.GetRequiredService<ConnectionStore>));
+        services.AddSingleton<OAuth2Tokens>();
+        services.AddSingleton<HttpConnectionClient>();
         services.AddSingleton<DeskSettings>();
         services.AddOptions<ArtifactOptions>().BindConfiguration("Artifacts").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ArtifactStore(

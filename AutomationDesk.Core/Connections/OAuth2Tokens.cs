@@ -13,9 +13,10 @@ namespace AutomationDesk.Core.Connections;
 /// OAuth2 access tokens of connections: fetched by the desk from the connection's token endpoint, kept encrypted with
 /// the connection (<see cref="ConnectionStore.SaveTokensAsync"/>) with their expiry, fetched again a minute before they
 /// expire or when the service refused one (a 401). A refresh token the server rotates is kept in place of the pasted
-/// one. Tokens never go into a log or an error; the token endpoint's own error code and description do.
+/// one. Tokens never go into a log or an error; the token endpoint's own error code and description do. The store comes
+/// lazily because it knows every connection type, and the HTTP types use these tokens.
 /// </summary>
-public sealed class OAuth2Tokens(ConnectionStore store, ConnectionHttp http, TimeProvider time)
+public sealed class OAuth2Tokens(Lazy<ConnectionStore> connections, ConnectionHttp http, TimeProvider time)
 {
     /// <summary>How long before its expiry a token is replaced, so a call does not set off with a token about to lapse.</summary>
     public static readonly TimeSpan Early = TimeSpan.FromMinutes(1);
@@ -30,6 +31,7 @@ public sealed class OAuth2Tokens(ConnectionStore store, ConnectionHttp http, Tim
     /// <summary>A usable access token: the cached one unless it is (nearly) expired or <paramref name="renew"/> is set.</summary>
     public async Task<string> AccessTokenAsync(ConnectionSettings settings, OAuth2Grant grant, bool renew, CancellationToken ct)
     {
+        var store = connections.Value;
         var gate = _gates.GetOrAdd(settings.Name, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(ct);
         try
