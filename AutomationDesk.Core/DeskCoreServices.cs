@@ -55,6 +55,10 @@ public static class DeskCoreServices
         services.AddSingleton<ConnectionTester>();
         services.AddSingleton<ConnectionImport>();
         services.AddSingleton<ConnectionHttp>();
+        // Lazy: the store knows every connection type, and the HTTP types reach the store through their OAuth2 tokens.
+        services.AddSingleton(sp => new Lazy<ConnectionStore>(sp.GetRequiredService<ConnectionStore>));
+        services.AddSingleton<OAuth2Tokens>();
+        services.AddSingleton<HttpConnectionClient>();
         services.AddSingleton<DeskSettings>();
         services.AddOptions<SmtpOptions>().BindConfiguration("Smtp").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SmtpMailer>();

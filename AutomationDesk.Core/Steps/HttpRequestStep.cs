@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Execution;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -11,10 +12,14 @@ namespace AutomationDesk.Core.Steps;
 
 /// <summary>
 /// Calls an HTTP endpoint. The output is the status, headers and body (parsed when it is JSON). Internal
-/// addresses are refused unless allowed; see <see cref="NetworkGuard"/>.
+/// addresses are refused unless allowed; see <see cref="NetworkGuard"/>. With a <c>connection</c>, a relative URL is
+/// joined to the connection's base URL and the connection's credentials are added as each request to its origin is
+/// sent (never to the config, so never to the recorded input); an absolute URL elsewhere is refused.
 /// </summary>
 [StepType("http.request", Label = "HTTP request", HasSideEffects = true)]
-public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpStepOptions> options, HostCircuitBreakers breakers, TimeProvider time) : IStep<HttpRequestConfig>
+public sealed class HttpRequestStep(
+    IHttpClientFactory clients, IOptions<HttpStepOptions> options, HostCircuitBreakers breakers, TimeProvider time,
+    ConnectionStore connections, ConnectionTypes connectionTypes, HttpConnectionClient connectionClient) : IStep<HttpRequestConfig>
 {
     public const string ClientName = "steps";
     public const string IdempotencyHeader = OutgoingRequest.IdempotencyHeader;
@@ -27,15 +32,17 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         var limits = options.Value;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(config.Timeout ?? limits.DefaultTimeout);
+        var use = config.Connection is { } name ? await ConnectionAsync(name, ct) : null;
         // The key is the same on every attempt and every resume or replay of this step, so the receiver can drop a repeat.
-        var hop = FirstHop(config, config.IdempotencyKey ? context.IdempotencyKey : null);
-        var client = clients.CreateClient(ClientName);
+        var hop = FirstHop(config, use, config.IdempotencyKey ? context.IdempotencyKey : null);
+        // A connection's calls use their own pool, so a socket to a host its Admin allowed is not handed to other steps.
+        var client = clients.CreateClient(use is null ? ClientName : ConnectionHttp.ClientName);
         var target = $"{hop.Method} {Shown(hop.Uri)}";
         context.Log(LogLevelName.Information, target);
         HttpResponseMessage response;
         try
         {
-            response = await SendAsync(client, hop, timeout.Token);
+            response = await SendAsync(client, hop, use, timeout.Token);
             for (var redirects = 0; NextHop(hop, response) is { } next; redirects++)
             {
                 response.Dispose();
@@ -45,7 +52,7 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
                 }
                 context.Log(LogLevelName.Information, $"Redirected ({(int)response.StatusCode}) to {Shown(next.Uri)}");
                 hop = next;
-                response = await SendAsync(client, hop, timeout.Token);
+                response = await SendAsync(client, hop, use, timeout.Token);
             }
         }
         catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
@@ -93,10 +100,48 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         }
     }
 
-    /// <summary>One hop, through the circuit breaker of the host it goes to.</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpClient client, OutgoingRequest hop, CancellationToken ct)
+    /// <summary>The named connection, which must be one http.request can call.</summary>
+    private async Task<ConnectionUse> ConnectionAsync(string name, CancellationToken ct)
+    {
+        var settings = await connections.ResolveAsync(name, ct)
+            ?? throw new StepFailedException($"There is no connection named '{name}'; an Admin creates it on the Connections page, or choose another.");
+        if (connectionTypes.Find(settings.Type) is not IHttpConnectionType type)
+        {
+            throw new StepFailedException($"The connection '{name}' is a {settings.Type} connection, which http.request cannot call; choose an HTTP one.");
+        }
+        var access = type.AccessOf(settings);
+        if (access.BaseUrl is null || !Uri.TryCreate(access.BaseUrl, UriKind.Absolute, out _))
+        {
+            throw new StepFailedException($"The connection '{name}' has no base URL to call.");
+        }
+        return new ConnectionUse(settings, access);
+    }
+
+    /// <summary>
+    /// One hop, through the circuit breaker of the host it goes to. A hop to the connection's origin carries its
+    /// credentials and may reach its host when the connection allows its private network; an OAuth2 token the service
+    /// refuses (401) is renewed once.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpClient client, OutgoingRequest hop, ConnectionUse? use, CancellationToken ct)
+    {
+        var connected = use is not null && hop.IsSameOrigin ? use : null;
+        var response = await SendOnceAsync(client, hop, connected, renew: false, ct);
+        if (connected is { Access.Auth.Renews: true } && response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            response.Dispose();
+            response = await SendOnceAsync(client, hop, connected, renew: true, ct);
+        }
+        return response;
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpClient client, OutgoingRequest hop, ConnectionUse? connected, bool renew, CancellationToken ct)
     {
         using var request = hop.ToMessage();
+        if (connected is not null)
+        {
+            await connectionClient.AuthorizeAsync(request, connected.Settings, connected.Access, renew, ct);
+            ConnectionHttp.Trust(request, connected.Settings);
+        }
         try
         {
             return await breakers.For(hop.Uri.Authority).ExecuteAsync(
@@ -125,9 +170,9 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
     /// </summary>
     private static string Shown(Uri uri) => uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
 
-    private static OutgoingRequest FirstHop(HttpRequestConfig config, string? idempotencyKey)
+    private static OutgoingRequest FirstHop(HttpRequestConfig config, ConnectionUse? use, string? idempotencyKey)
     {
-        var builder = new UriBuilder(config.Url);
+        var builder = new UriBuilder(use is null ? new Uri(config.Url) : ConnectionUrl(config.Url, use));
         if (config.Query is { Count: > 0 } query)
         {
             var extra = string.Join("&", query.Select(p => $"{Uri.EscapeDataString(p.Key)}={Uri.EscapeDataString(p.Value)}"));
@@ -143,6 +188,22 @@ public sealed class HttpRequestStep(IHttpClientFactory clients, IOptions<HttpSte
         return new OutgoingRequest(new HttpMethod(config.Method.ToUpperInvariant()), builder.Uri, builder.Uri, body,
             (config.Headers ?? new Dictionary<string, string>()).ToList(), idempotencyKey);
     }
+
+    /// <summary>A URL relative to the connection joined to its base URL; an absolute one must be on the connection's origin.</summary>
+    private static Uri ConnectionUrl(string url, ConnectionUse use)
+    {
+        var baseUri = new Uri(use.Access.BaseUrl!);
+        if (Uri.TryCreate(url, UriKind.Absolute, out var absolute) && absolute.Scheme is "http" or "https")
+        {
+            return ConnectionUrls.SameOrigin(absolute, baseUri) ? absolute : throw new StepFailedException(
+                $"{ConnectionUrls.Origin(absolute)} is not the address of the connection '{use.Settings.Name}' ({ConnectionUrls.Origin(baseUri)}); " +
+                "a connection's credentials go to its own address only. Give a path relative to it, or no connection.");
+        }
+        return ConnectionUrls.Join(use.Access.BaseUrl!, url);
+    }
+
+    /// <summary>The connection a step calls through, resolved for this attempt.</summary>
+    private sealed record ConnectionUse(ConnectionSettings Settings, HttpAccess Access);
 
     /// <summary>The configured media type, with a UTF-8 charset unless it names one (the text is sent as UTF-8).</summary>
     private static MediaTypeHeaderValue MediaType(string contentType)
@@ -211,8 +272,11 @@ public sealed record HttpRequestConfig : IValidatableConfig
 {
     public static readonly IReadOnlyList<string> Methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
-    public required string Url { get; init; }
+    /// <summary>An absolute URL; with a <see cref="Connection"/>, a path relative to its base URL (or empty for the base URL itself).</summary>
+    public string Url { get; init; } = "";
     public string Method { get; init; } = "GET";
+    /// <summary>A connection whose base URL and credentials the call uses (see <see cref="Connections.IHttpConnectionType"/>).</summary>
+    public string? Connection { get; init; }
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
     public IReadOnlyDictionary<string, string>? Query { get; init; }
     /// <summary>A JSON value is sent as JSON; a string is sent as text.</summary>
@@ -234,9 +298,22 @@ public sealed record HttpRequestConfig : IValidatableConfig
         {
             yield return ("url", refusal);
         }
-        else if (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        else if (Connection is null && Url.Length == 0)
+        {
+            yield return ("url", "Required.");
+        }
+        else if (Connection is null && (!Uri.TryCreate(Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             yield return ("url", $"'{Url}' is not an absolute http or https URL.");
+        }
+        else if (Connection is not null && Uri.TryCreate(Url, UriKind.Absolute, out var absolute) && absolute.Scheme is not ("http" or "https")
+            && !Url.StartsWith('/'))
+        {
+            yield return ("url", $"'{Url}' is neither a path relative to the connection nor an http or https URL.");
+        }
+        if (Connection is { } connection && !ConnectionStore.IsValidName(connection))
+        {
+            yield return ("connection", $"'{connection}' is not a connection name.");
         }
         foreach (var (name, value) in Headers ?? new Dictionary<string, string>())
         {
