@@ -115,8 +115,11 @@ public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp 
         null => null,
         JsonValue text when text.GetValueKind() == JsonValueKind.String =>
             (Encoding.UTF8.GetBytes(text.GetValue<string>()), new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" }),
-        _ => (Encoding.UTF8.GetBytes(body.ToJsonString()), new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" }),
+        _ => (Encoding.UTF8.GetBytes(body.ToJsonString(Plain)), new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" }),
     };
+
+    /// <summary>Text as UTF-8, the way n8n's own JSON.stringify writes it, rather than \u escapes.</summary>
+    private static readonly JsonSerializerOptions Plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static StepFailedException Failure(string target, HttpResponseMessage response, JsonNode? answer)
     {
