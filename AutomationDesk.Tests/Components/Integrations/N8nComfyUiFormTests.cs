@@ -14,9 +14,9 @@ using MudBlazor;
 namespace AutomationDesk.Tests.Components.Integrations;
 
 /// <summary>The editor's forms for <c>n8n.workflow</c> and <c>comfyui.prompt</c>: found by the step type's name, and what is typed lands in the definition.</summary>
-public sealed class N8nWorkflowFormTests : DeskPageTest
+public sealed class N8nComfyUiFormTests : DeskPageTest
 {
-    public N8nWorkflowFormTests() => Auth.SetPolicies(DeskPolicies.Read, DeskPolicies.Write);
+    public N8nComfyUiFormTests() => Auth.SetPolicies(DeskPolicies.Read, DeskPolicies.Write);
 
     private async Task AddConnectionAsync(string name, string type) =>
         await Services.GetRequiredService<ConnectionStore>().CreateAsync(
