@@ -36,6 +36,7 @@ app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapWorkflowTransferApi();
 app.MapExecutionsApi();
+app.MapArtifactsApi();
 app.MapDeadLettersApi();
 app.MapMonitorApi();
 app.MapNotificationsApi();

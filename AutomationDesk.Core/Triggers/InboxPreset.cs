@@ -17,10 +17,18 @@ public sealed record InboxPreset(
     /// </summary>
     public static readonly InboxPreset N8n = new("n8n", "n8n", InboxSchemes.HmacSha256, "X-Signature-256", null, "event");
 
+    /// <summary>
+    /// ComfyUI sends no webhooks of its own: a custom node or a script beside it posts each message of ComfyUI's
+    /// websocket (<c>{ "type": "executed" | "execution_success" | "execution_error" | …, "data": { "prompt_id", … } }</c>)
+    /// or a finished history entry wrapped the same way, signed like n8n (<c>X-Signature-256: sha256=&lt;hex&gt;</c>), so the
+    /// event type is read from <c>type</c>.
+    /// </summary>
+    public static readonly InboxPreset ComfyUi = new("comfyui", "ComfyUI", InboxSchemes.HmacSha256, "X-Signature-256", null, "type");
+
     /// <summary>Any other sender: signed like n8n when a secret is set; the event type is <c>custom</c> unless a header or path is set.</summary>
     public static readonly InboxPreset Custom = new("custom", "Custom", InboxSchemes.HmacSha256, "X-Signature-256", null, null);
 
-    public static readonly IReadOnlyList<InboxPreset> All = [GitHub, N8n, Custom];
+    public static readonly IReadOnlyList<InboxPreset> All = [GitHub, N8n, ComfyUi, Custom];
 
     public static InboxPreset? Find(string? name) => All.FirstOrDefault(p => p.Name == name);
 }

@@ -87,6 +87,14 @@ public sealed partial class WebhookSignatures(SecretStore secrets, SigningSecret
         return revealed.GetValueOrDefault(name);
     }
 
+    /// <summary>
+    /// The <c>hmac-sha256</c> scheme's header value, <c>sha256=&lt;hex HMAC-SHA256 of the body&gt;</c>: what this desk checks on
+    /// a request it receives, and signs with when it calls a service that checks the same (an n8n webhook).
+    /// </summary>
+    public static string HmacHeaderValue(string secret, ReadOnlySpan<byte> body) => "sha256=" + Convert.ToHexStringLower(Hmac(secret, body));
+
+    private static byte[] Hmac(string secret, ReadOnlySpan<byte> body) => HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body);
+
     private static SignatureVerdict VerifyHmac(string? header, string headerName, string secret, ReadOnlySpan<byte> body)
     {
         if (string.IsNullOrWhiteSpace(header))
@@ -98,7 +106,7 @@ public sealed partial class WebhookSignatures(SecretStore secrets, SigningSecret
         {
             hex = hex["sha256=".Length..];
         }
-        var expected = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body);
+        var expected = Hmac(secret, body);
         return FromHex(hex) is { } given && CryptographicOperations.FixedTimeEquals(expected, given)
             ? SignatureVerdict.Passed
             : SignatureVerdict.Refused($"The {headerName} signature does not match the body.");
