@@ -1,7 +1,7 @@
 namespace AutomationDesk.Core.Connections;
 
 /// <summary>Anthropic's Messages API (Claude): an API key in <c>x-api-key</c> and the API version in <c>anthropic-version</c>.</summary>
-public sealed class AnthropicConnection(ConnectionHttp http) : ConnectionType
+public sealed class AnthropicConnection(ConnectionHttp http) : ConnectionType, IHttpConnectionType
 {
     public const string TypeName = "anthropic";
 
@@ -45,4 +45,11 @@ public sealed class AnthropicConnection(ConnectionHttp http) : ConnectionType
         }
         request.Headers.Add("anthropic-version", ApiVersion);
     }
+
+    /// <summary>For <c>http.request</c> with this connection: the rest of Anthropic's API (batches, token counting).</summary>
+    public HttpAccess AccessOf(ConnectionSettings settings) =>
+        new(BaseUrlOf(settings), settings.Secret("apiKey") is { } key ? new HttpAuth.Header("x-api-key", key) : HttpAuth.None)
+        {
+            Headers = [new("anthropic-version", ApiVersion)],
+        };
 }

@@ -9,7 +9,7 @@ namespace AutomationDesk.Core.Connections;
 /// no authentication; the optional token is sent as <c>Authorization: Bearer</c> for a ComfyUI behind a proxy that
 /// asks for one. The test reads <c>GET /system_stats</c> and reports the version and devices it answers.
 /// </summary>
-public sealed class ComfyUiConnection(ConnectionHttp http) : ConnectionType
+public sealed class ComfyUiConnection(ConnectionHttp http) : ConnectionType, IHttpConnectionType
 {
     public const string BaseUrlField = "baseUrl";
     public const string TokenField = "token";
@@ -89,4 +89,8 @@ public sealed class ComfyUiConnection(ConnectionHttp http) : ConnectionType
     }
 
     private const double Gib = 1024d * 1024 * 1024;
+
+    /// <summary>For <c>http.request</c> with this connection: ComfyUI's other routes (<c>/queue</c>, <c>/object_info</c>).</summary>
+    public HttpAccess AccessOf(ConnectionSettings settings) =>
+        new(settings.BaseUrl(BaseUrlField), settings.Secret(TokenField) is { } token ? new HttpAuth.Bearer(token) : HttpAuth.None);
 }

@@ -8,7 +8,7 @@ namespace AutomationDesk.Core.Connections;
 /// signing secret that the n8n workflow checks. The API key is only for the test: with one, the test proves the key
 /// against n8n's public API; without one, it proves that n8n answers at all.
 /// </summary>
-public sealed class N8nConnection(ConnectionHttp http) : ConnectionType
+public sealed class N8nConnection(ConnectionHttp http) : ConnectionType, IHttpConnectionType
 {
     /// <summary>The header of n8n's public API key (docs.n8n.io/api/authentication).</summary>
     public const string ApiKeyHeader = "X-N8N-API-KEY";
@@ -79,4 +79,8 @@ public sealed class N8nConnection(ConnectionHttp http) : ConnectionType
             ? ConnectionTestResult.Passed($"n8n accepted the API key at {baseUrl} (GET /api/v1/workflows: {status}).")
             : ConnectionTestResult.Failed($"GET {baseUrl}/api/v1/workflows answered {status} without a workflow list: is this n8n?");
     }
+
+    /// <summary>For <c>http.request</c> with this connection: n8n's public API (<c>/api/v1/executions</c>) with its API key.</summary>
+    public HttpAccess AccessOf(ConnectionSettings settings) =>
+        new(settings.BaseUrl(BaseUrlField), settings.Secret(ApiKeyField) is { } key ? new HttpAuth.Header(ApiKeyHeader, key) : HttpAuth.None);
 }

@@ -6,7 +6,7 @@ namespace AutomationDesk.Core.Connections;
 /// Any service that speaks OpenAI's chat completions: OpenAI itself, Azure OpenAI's v1 endpoint, Ollama, LM Studio,
 /// vLLM. The base URL ends before <c>/chat/completions</c>; the API key is optional because local servers need none.
 /// </summary>
-public sealed class OpenAiConnection(ConnectionHttp http) : ConnectionType
+public sealed class OpenAiConnection(ConnectionHttp http) : ConnectionType, IHttpConnectionType
 {
     public const string TypeName = "openai";
 
@@ -45,4 +45,8 @@ public sealed class OpenAiConnection(ConnectionHttp http) : ConnectionType
     }
 
     public static string BaseUrlOf(ConnectionSettings settings) => settings.BaseUrl() ?? "https://api.openai.com/v1";
+
+    /// <summary>For <c>http.request</c> with this connection: the other endpoints of the same API (embeddings, files).</summary>
+    public HttpAccess AccessOf(ConnectionSettings settings) =>
+        new(BaseUrlOf(settings), settings.Secret("apiKey") is { } key ? new HttpAuth.Bearer(key) : HttpAuth.None);
 }

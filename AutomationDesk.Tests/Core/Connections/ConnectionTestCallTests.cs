@@ -9,7 +9,7 @@ using static AutomationDesk.Tests.Core.Connections.ServiceDouble;
 namespace AutomationDesk.Tests.Core.Connections;
 
 /// <summary>
-/// Every HTTP connection type's test call, against a loopback stand-in for its service: the request it sends (method,
+/// Every HTTP connection type's test call (presets, <c>http</c>, the AI, n8n and ComfyUI types), against a loopback stand-in for its service: the request it sends (method,
 /// path, the exact credentials) and what it makes of the service's answer, success and a refusal per auth family.
 /// Another HTTP type joins by adding rows to <see cref="Table"/>; <see cref="Every_HTTP_connection_type_has_a_row_whose_test_passes"/>
 /// notices a type without one.
@@ -137,6 +137,27 @@ public sealed class ConnectionTestCallTests : IAsyncLifetime
             At(Server, new() { ["auth"] = "oauth2-client-credentials", ["tokenUrl"] = Server + TokenPath, ["clientId"] = "desk", ["testPath"] = "/me" }),
             Secret("clientSecret", "oauth-client-secret-1"), "GET", "/me", Auth("Bearer " + IssuedToken), new(401, """{"error":"invalid_token"}"""), false,
             "answered 401 Unauthorized: invalid_token") { Calls = 2 },
+        new("openai", "openai", At(Server + "/v1", new() { ["model"] = "gpt-4o-mini" }), Secret("apiKey", "sk-openai-test-key-1"), "GET", "/v1/models",
+            Auth("Bearer sk-openai-test-key-1"), new(200, """{"object":"list","data":[{"id":"gpt-4o-mini","object":"model","created":1686935002,"owned_by":"openai"}]}"""),
+            true, "the model 'gpt-4o-mini' is available"),
+        new("openai refused (bearer)", "openai", At(Server + "/v1", new() { ["model"] = "gpt-4o-mini" }), Secret("apiKey", "sk-openai-test-key-1"), "GET", "/v1/models",
+            Auth("Bearer sk-openai-test-key-1"),
+            new(401, """{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}"""), false, "the API key was refused"),
+        new("anthropic", "anthropic", At(Server + "/v1", new() { ["model"] = "claude-sonnet-4-5" }), Secret("apiKey", "sk-ant-test-key-1"), "GET", "/v1/models",
+            new() { ["x-api-key"] = "sk-ant-test-key-1", ["anthropic-version"] = "2023-06-01" },
+            new(200, """{"data":[{"type":"model","id":"claude-sonnet-4-5","display_name":"Claude Sonnet 4.5","created_at":"2025-09-29T00:00:00Z"}],"has_more":false}"""),
+            true, "the model 'claude-sonnet-4-5' is available"),
+        new("anthropic refused (x-api-key)", "anthropic", At(Server + "/v1", new() { ["model"] = "claude-sonnet-4-5" }), Secret("apiKey", "sk-ant-test-key-1"), "GET",
+            "/v1/models", new() { ["x-api-key"] = "sk-ant-test-key-1" },
+            new(401, """{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"""), false, "the API key was refused"),
+        new("n8n", "n8n", At(Server), Secret("apiKey", "n8n-api-key-test-1"), "GET", "/api/v1/workflows?limit=1",
+            new() { ["x-n8n-api-key"] = "n8n-api-key-test-1" }, new(200, """{"data":[],"nextCursor":null}"""), true, "n8n accepted the API key"),
+        new("n8n refused (api key header)", "n8n", At(Server), Secret("apiKey", "n8n-api-key-test-1"), "GET", "/api/v1/workflows?limit=1",
+            new() { ["x-n8n-api-key"] = "n8n-api-key-test-1" }, new(401, """{"message":"unauthorized"}"""), false, "n8n refused the API key"),
+        new("comfyui", "comfyui", At(Server), Secret("token", "comfy-proxy-token-1"), "GET", "/system_stats", Auth("Bearer comfy-proxy-token-1"),
+            new(200, """{"system":{"os":"posix","comfyui_version":"0.3.40","python_version":"3.12.3"},"devices":[]}"""), true, "ComfyUI 0.3.40 answers"),
+        new("comfyui refused (bearer)", "comfyui", At(Server), Secret("token", "comfy-proxy-token-1"), "GET", "/system_stats", Auth("Bearer comfy-proxy-token-1"),
+            new(401, "Unauthorized", "text/plain"), false, "check the bearer token"),
     ];
 
     private const string TokenPath = "/oauth/token";
