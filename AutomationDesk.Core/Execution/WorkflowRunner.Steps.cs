@@ -38,7 +38,7 @@ public sealed partial class WorkflowRunner
                 return Task.FromResult(new StepOutcome(StepStatus.Failed, null, null, $"Its settings could not be resolved: {e.Message}", e.ToString(), []));
             }
             var context = new StepContext(execution.Id, execution.WorkflowId, row.StepId, row.Attempts, execution.OriginExecutionId) { Masker = _masker };
-            var timeout = step.Timeout ?? runner._options.DefaultStepTimeout;
+            var timeout = step.Timeout ?? descriptor.DefaultTimeout ?? runner._options.DefaultStepTimeout;
             return RunStepAsync(descriptor, resolved, context, timeout, ct);
         }
 

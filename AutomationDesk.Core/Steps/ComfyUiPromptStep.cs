@@ -13,7 +13,8 @@ namespace AutomationDesk.Core.Steps;
 /// artifact. Cancelling the run (or the step's time running out) interrupts the prompt on ComfyUI. A retry of this step
 /// queues the graph again: ComfyUI has no idempotency key, and a render that failed is not half-kept.
 /// </summary>
-[StepType("comfyui.prompt", Label = "ComfyUI prompt", HasSideEffects = true)]
+// A render waits up to its config's timeout (at most an hour), plus the downloads: the attempt may take that long.
+[StepType("comfyui.prompt", Label = "ComfyUI prompt", HasSideEffects = true, DefaultTimeoutMinutes = 65)]
 public sealed class ComfyUiPromptStep(
     ConnectionStore connections, ConnectionHttp http, ArtifactStore artifacts, IOptions<HttpStepOptions> options, TimeProvider time)
     : IStep<ComfyUiPromptConfig>

@@ -20,6 +20,7 @@ public sealed class StepDescriptor
         Label = attribute.Label.Length > 0 ? attribute.Label : attribute.Name;
         HasSideEffects = attribute.HasSideEffects;
         DefaultConnectionSetting = attribute.DefaultConnectionSetting;
+        DefaultTimeout = attribute.DefaultTimeoutMinutes > 0 ? TimeSpan.FromMinutes(attribute.DefaultTimeoutMinutes) : null;
         ConfigType = configType;
         _run = run;
         var info = DeskJson.Options.GetTypeInfo(configType);
@@ -30,6 +31,9 @@ public sealed class StepDescriptor
     public string Label { get; }
     public bool HasSideEffects { get; }
     public string? DefaultConnectionSetting { get; }
+
+    /// <summary>The attempt timeout of a step of this type that sets none; null for the engine's default.</summary>
+    public TimeSpan? DefaultTimeout { get; }
     public Type ConfigType { get; }
 
     /// <summary>The config's JSON properties by camelCase name.</summary>

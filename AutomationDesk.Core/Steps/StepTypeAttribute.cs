@@ -17,4 +17,10 @@ public sealed class StepTypeAttribute(string name) : Attribute
     /// (<c>email.defaultConnection</c>); null for a step that needs no connection or always names one.
     /// </summary>
     public string? DefaultConnectionSetting { get; init; }
+
+    /// <summary>
+    /// How long one attempt may take when the step sets no <c>timeout</c>, for a type that waits on purpose (a ComfyUI
+    /// render); 0 means the engine's default (<c>Engine:DefaultStepTimeout</c>).
+    /// </summary>
+    public int DefaultTimeoutMinutes { get; init; }
 }

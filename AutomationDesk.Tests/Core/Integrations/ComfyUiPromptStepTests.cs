@@ -89,6 +89,18 @@ public sealed class ComfyUiPromptStepTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ComfyUi_render_longer_than_the_engines_default_step_timeout_runs_to_its_own_timeout()
+    {
+        // Six minutes of rendering: past Engine:DefaultStepTimeout (5 minutes), within the step's own 10.
+        _comfy.PendingPolls = 360;
+
+        var execution = await RunWhileTimePassesAsync(Workflow(Render()), Prompt("a slow fox"));
+
+        Assert.True(execution.Status == ExecutionStatus.Succeeded, $"{execution.Status}: {execution.Steps[0].ErrorHuman}");
+        Assert.Single(await _desk.Get<ArtifactStore>().ListAsync(execution.Id, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ComfyUi_execution_error_fails_the_step_with_comfyui_s_message_and_keeps_nothing()
     {
         _comfy.FailWith = "Allocation on device: CUDA out of memory.";
