@@ -39,7 +39,7 @@ public sealed class WorkflowEditorTests : DeskPageTest
 
         cut.Find("div[data-field='steps[0].config.title'] input").Input("${steps.transform.output}");
 
-        Assert.Contains("not upstream", cut.Find("div[data-field='steps[0].config.title']").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("not upstream", cut.Find("div[data-field='steps[0].config.title']").TextContent), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class WorkflowEditorTests : DeskPageTest
 
         cut.Find("[data-testid=json-editor] textarea").Change("{ \"name\": ");
 
-        Assert.Contains("Line 1", cut.Find("[data-testid=json-editor]").TextContent);
+        cut.WaitForAssertion(() => Assert.Contains("Line 1", cut.Find("[data-testid=json-editor]").TextContent), TimeSpan.FromSeconds(10));
         Assert.Equal("Kept", cut.Find("div[data-field='name'] input").GetAttribute("value"));
     }
 

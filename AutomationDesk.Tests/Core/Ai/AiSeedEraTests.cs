@@ -89,4 +89,37 @@ public sealed class AiSeedEraTests : IAsyncLifetime
               "subject": "Orders", "body": "${steps.run_ai_agent_0.output.text}", "html": "<p>${steps.run_ai_agent_0.output.text}</p>" }
             """), step["config"]), step["config"]!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Ai_seed_era_run_ai_agent_then_send_email_imports_and_mails_the_answer_through_the_default_connections()
+    {
+        await using var smtp = await SmtpTestServer.StartAsync();
+        await CreateOpenAiAsync(_desk, "house-ai", _ai);
+        var mail = AutomationDesk.Tests.Core.Connections.MailConnections.Server(smtp.Port);
+        mail["from"] = "desk@example.test";
+        await AutomationDesk.Tests.Core.Connections.MailConnections.CreateAsync(_desk, "house-mail", "smtp", mail);
+        var settings = _desk.Get<DeskSettings>();
+        await settings.SetAsync(DeskSettings.AiDefaultConnection, JsonValue.Create("house-ai"), Actor.System, CancellationToken.None);
+        await settings.SetAsync(DeskSettings.EmailDefaultConnection, JsonValue.Create("house-mail"), Actor.System, CancellationToken.None);
+        _ai.Reply("Three orders, 120 EUR in total.");
+        const string seed = """
+            { "name": "Order summary (seed era)", "trigger_type": "webhook", "trigger_config": {},
+              "actions": [
+                { "type": "run_ai_agent", "config": { "input": "Summarise: ${webhook.body.orders}" } },
+                { "type": "send_email", "config": { "recipient": "boss@example.test", "subject": "Orders", "text": "${action_0_result.text}" } } ] }
+            """;
+
+        var report = await _desk.Get<WorkflowImporter>().ImportAsync(seed, ImportStrategy.Merge, dryRun: false, Actor.System, CancellationToken.None);
+        Assert.True(report.Valid, string.Join("; ", report.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}")));
+        var executionId = await _desk.StartAsync(report.Workflows[0].Id!.Value, new JsonObject { ["body"] = new JsonObject { ["orders"] = "[1, 2, 3]" } });
+        await _desk.RunDueWorkAsync();
+
+        var execution = await _desk.ExecutionAsync(executionId);
+        Assert.True(execution.Status == ExecutionStatus.Succeeded, execution.Steps.FirstOrDefault(s => s.ErrorHuman is not null)?.ErrorHuman);
+        Assert.Equal(["ai.prompt", "email.send"], execution.Steps.OrderBy(s => s.Position).Select(s => s.Type));
+        var sent = Assert.Single(smtp.Accepted);
+        Assert.Equal(["boss@example.test"], sent.Recipients);
+        Assert.Equal("Orders", sent.Message.Subject);
+        Assert.Equal("Three orders, 120 EUR in total.", sent.Message.TextBody?.Trim());
+    }
 }
