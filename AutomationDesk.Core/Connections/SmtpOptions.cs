@@ -6,7 +6,7 @@ namespace AutomationDesk.Core.Connections;
 /// <summary>
 /// The mail server from configuration (<c>Smtp:Host</c>, <c>Smtp:Port</c>, <c>Smtp:From</c>, <c>Smtp:UserName</c>,
 /// <c>Smtp:Password</c>, <c>Smtp:UseTls</c>): what <c>email.send</c> uses when its step names no connection and the
-/// settings page names no default. An operator's setting, so its host is trusted like <c>Http:AllowedHosts</c>.
+/// desk's settings name no default. An operator's setting, so its host is trusted like <c>Http:AllowedHosts</c>.
 /// </summary>
 public sealed class SmtpOptions
 {

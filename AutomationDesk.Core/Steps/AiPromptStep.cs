@@ -106,7 +106,7 @@ public sealed class AiPromptStep(
         if (string.IsNullOrEmpty(baseUrl) && string.IsNullOrEmpty(apiKey))
         {
             throw new StepFailedException(
-                "No AI connection: choose one on the step, set ai.defaultConnection on the settings page, or configure Ai:BaseUrl, Ai:ApiKey and Ai:Model.");
+                "No AI connection: choose one on the step, set the setting ai.defaultConnection (PUT /api/v1/settings/ai.defaultConnection), or configure Ai:BaseUrl, Ai:ApiKey and Ai:Model.");
         }
         var secrets = string.IsNullOrEmpty(apiKey) ? new Dictionary<string, string>() : new Dictionary<string, string> { ["apiKey"] = apiKey };
         return new ConnectionSettings("Ai configuration", OpenAiConnection.TypeName,

@@ -13,7 +13,7 @@ using MimeKit;
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>
-/// Sends an email through an <c>smtp</c> connection: the step's own, else the default from the settings page, else the
+/// Sends an email through an <c>smtp</c> connection: the step's own, else the desk's default (setting <c>email.defaultConnection</c>), else the
 /// <c>Smtp:*</c> configuration. Its Message-ID comes from the step's idempotency key, so every attempt and every retry
 /// of the run sends the same one and a receiver can drop the repeat. SMTP 4xx and connection trouble follow the
 /// step's retry policy; 5xx does not.
@@ -65,15 +65,15 @@ public sealed class EmailSendStep(
         });
     }
 
-    /// <summary>The step's connection, else the default email connection of the settings page, else <c>Smtp:*</c>.</summary>
+    /// <summary>The step's connection, else the desk's default email connection (a setting), else <c>Smtp:*</c>.</summary>
     private async Task<ConnectionSettings> ConnectionAsync(string? named, CancellationToken ct)
     {
         var name = named ?? await settings.TextAsync(DeskSettings.EmailDefaultConnection, ct);
         if (name is null)
         {
             return configured.Value.AsConnection() ?? throw new StepFailedException(
-                "No mail server is set up. Name an smtp connection in the step's 'connection', choose a default email connection on the "
-                + $"settings page ({DeskSettings.EmailDefaultConnection}), or set Smtp:Host (with Smtp:From) in the desk's configuration.");
+                "No mail server is set up. Name an smtp connection in the step's 'connection', choose a default email connection "
+                + $"(PUT /api/v1/settings/{DeskSettings.EmailDefaultConnection}), or set Smtp:Host (with Smtp:From) in the desk's configuration.");
         }
         var where = named is null ? $" (the setting {DeskSettings.EmailDefaultConnection} names it)" : "";
         var smtp = await connections.ResolveAsync(name, ct)
