@@ -77,21 +77,6 @@ public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IO
         return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
     }
 
-    /// <summary>Removes the artifacts of runs that are being deleted: rows and files.</summary>
-    public async Task DeleteForExecutionsAsync(IReadOnlyCollection<Guid> executionIds, CancellationToken ct)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Artifacts.Where(a => executionIds.Contains(a.ExecutionId)).ExecuteDeleteAsync(ct);
-        foreach (var id in executionIds)
-        {
-            var folder = Path.Combine(Root, id.ToString("N"));
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-        }
-    }
-
     private string PathOf(Guid executionId, Guid artifactId) => Path.Combine(Root, executionId.ToString("N"), artifactId.ToString("N"));
 
     /// <summary>The file name without folders or control characters, at most 200 characters: it is shown and sent as a download name.</summary>
