@@ -90,12 +90,15 @@ public static class TemplateResolver
         return true;
     }
 
-    /// <summary>How a value reads inside text: strings as they are, everything else as JSON.</summary>
+    /// <summary>
+    /// How a value reads inside text: strings as they are, everything else as JSON, written as the desk writes JSON
+    /// (letters such as ü, &amp; and quotes as they are, not as \u escapes meant for HTML), since the text goes to a person or a model.
+    /// </summary>
     public static string AsText(JsonNode? value) => value switch
     {
         null => "",
         JsonValue v when v.TryGetText(out var text) => text,
-        _ => value.ToJsonString(),
+        _ => value.ToJsonString(DeskJson.Options),
     };
 
     /// <summary>Truthiness as a person expects it: false, null, 0, "", "false", empty arrays and objects are false.</summary>
