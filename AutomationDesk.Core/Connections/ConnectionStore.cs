@@ -285,9 +285,26 @@ public sealed partial class ConnectionStore(
 
     private string Protect(IReadOnlyDictionary<string, string> secrets) => _secrets.Protect(JsonSerializer.Serialize(secrets));
 
-    private Dictionary<string, string> Unprotect(string stored) => stored.Length == 0
-        ? new(StringComparer.Ordinal)
-        : new(JsonSerializer.Deserialize<Dictionary<string, string>>(_secrets.Unprotect(stored)) ?? [], StringComparer.Ordinal);
+    /// <summary>
+    /// The clear secrets; none when they were encrypted with a key this desk no longer has (a lost key ring), so the
+    /// list, the health check and the other connections still work and this one's test fails until an Admin enters
+    /// its secrets again.
+    /// </summary>
+    private Dictionary<string, string> Unprotect(string stored)
+    {
+        if (stored.Length == 0)
+        {
+            return new(StringComparer.Ordinal);
+        }
+        try
+        {
+            return new(JsonSerializer.Deserialize<Dictionary<string, string>>(_secrets.Unprotect(stored)) ?? [], StringComparer.Ordinal);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return new(StringComparer.Ordinal);
+        }
+    }
 
     private JsonObject? ReadTokens(string stored)
     {

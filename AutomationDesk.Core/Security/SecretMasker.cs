@@ -132,7 +132,7 @@ public sealed class SecretMasker
     {
         yield return value;
         var shortest = Math.Min(value.Length, SecretStore.MinLength);
-        foreach (var form in new[] { value.Replace('\\', '/'), UnescapedOrNull(value), UriPathForm(value) })
+        foreach (var form in new[] { value.Replace('\\', '/'), UnescapedOrNull(value), UriPathForm(value) }.Concat(AsAbsoluteUrl(value)))
         {
             if (form is not null && form.Length >= shortest)
             {
@@ -180,6 +180,21 @@ public sealed class SecretMasker
     private static string? UnescapedOrNull(string value) => value.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(value) : null;
 
     /// <summary>How the secret reads when placed in a URL path: <see cref="Uri"/> turns <c>\</c> to <c>/</c> and removes <c>.</c> and <c>..</c> segments.</summary>
+    /// <summary>
+    /// A secret that is itself a URL (a Slack, Teams or Discord webhook) as <see cref="Uri"/> writes it when the URL is
+    /// logged: without a default port (<c>:443</c>), the host in lower case; and its path and query alone.
+    /// </summary>
+    private static IEnumerable<string?> AsAbsoluteUrl(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            yield break;
+        }
+        yield return uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
+        yield return uri.AbsoluteUri;
+        yield return uri.GetComponents(UriComponents.PathAndQuery, UriFormat.UriEscaped);
+    }
+
     private static string? UriPathForm(string value)
     {
         if (!value.Contains('\\', StringComparison.Ordinal) && !value.Contains('.', StringComparison.Ordinal) && !value.Contains('%', StringComparison.Ordinal))

@@ -343,12 +343,19 @@ public static class HttpStepClient
     /// <summary>The named client steps use: every connection goes through <see cref="NetworkGuard"/>.</summary>
     public static IServiceCollection AddHttpStepClient(this IServiceCollection services)
     {
-        AddGuardedClient(services, HttpRequestStep.ClientName);
-        AddGuardedClient(services, Connections.ConnectionHttp.ClientName);
+        AddGuardedClient(services, HttpRequestStep.ClientName, Options.DefaultName);
+        AddGuardedClient(services, Connections.ConnectionHttp.ClientName, Options.DefaultName);
+        // Any person may add a notification channel, so channels get none of the internal hosts an Admin allowed for
+        // the workflows Editors write: their own section (Channels:AllowPrivateNetworks, Channels:AllowedHosts).
+        services.AddOptions<HttpStepOptions>(ChannelsClientName).BindConfiguration("Channels").ValidateDataAnnotations().ValidateOnStart();
+        AddGuardedClient(services, ChannelsClientName, ChannelsClientName);
         return services;
     }
 
-    private static void AddGuardedClient(IServiceCollection services, string name)
+    /// <summary>The client of notification channel deliveries.</summary>
+    public const string ChannelsClientName = "channels";
+
+    private static void AddGuardedClient(IServiceCollection services, string name, string optionsName)
     {
         services.AddHttpClient(name)
             .ConfigurePrimaryHttpMessageHandler(sp =>
@@ -356,14 +363,14 @@ public static class HttpStepClient
                 var options = sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>();
                 return new SocketsHttpHandler
                 {
-                    ConnectCallback = NetworkGuard.ConnectCallback(() => options.CurrentValue),
+                    ConnectCallback = NetworkGuard.ConnectCallback(() => options.Get(optionsName)),
                     // The step follows redirects itself, so that its own headers go to the configured origin only.
                     AllowAutoRedirect = false,
                     PooledConnectionLifetime = TimeSpan.FromMinutes(2),
                     UseCookies = false,
                 };
             })
-            .AddHttpMessageHandler(sp => new ProxiedTargetGuard(sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>(), HttpClient.DefaultProxy))
+            .AddHttpMessageHandler(sp => new ProxiedTargetGuard(sp.GetRequiredService<IOptionsMonitor<HttpStepOptions>>(), optionsName, HttpClient.DefaultProxy))
             .ConfigureHttpClient(client => client.Timeout = Timeout.InfiniteTimeSpan);
     }
 }

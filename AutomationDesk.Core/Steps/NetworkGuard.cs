@@ -139,6 +139,11 @@ public static class NetworkGuard
     /// </summary>
     public static readonly HttpRequestOptionsKey<string> TrustedAuthority = new("AutomationDesk.TrustedAuthority");
 
+    /// <summary>Whether the request carries <see cref="TrustedAuthority"/> for exactly this host and port.</summary>
+    public static bool IsTrusted(HttpRequestMessage request, string host, int port) =>
+        request.Options.TryGetValue(TrustedAuthority, out var authority)
+        && string.Equals(authority, $"{host.Trim('[', ']')}:{port}", StringComparison.OrdinalIgnoreCase);
+
     private const string RefusalMark = "AutomationDesk.NetworkGuard.Refused";
 
     /// <summary>Whether the request failed because the guard refused its address (which no retry can change).</summary>
@@ -165,8 +170,7 @@ public static class NetworkGuard
             var host = context.DnsEndPoint.Host;
             var port = context.DnsEndPoint.Port;
             var scheme = context.InitialRequestMessage.RequestUri?.Scheme ?? Uri.UriSchemeHttp;
-            var trusted = context.InitialRequestMessage.Options.TryGetValue(TrustedAuthority, out var authority)
-                && string.Equals(authority, $"{host}:{port}", StringComparison.OrdinalIgnoreCase);
+            var trusted = IsTrusted(context.InitialRequestMessage, host, port);
             var allowed = await AllowedAddressesAsync(host, port, scheme, options(), ct, trusted);
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try

@@ -212,6 +212,12 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
                 errors.Add($"{path}.{name}", $"Unknown property '{name}' for a {descriptor.Name} step. Known: {string.Join(", ", descriptor.ConfigProperties.Keys)}.");
                 continue;
             }
+            if (name == Connections.ConnectionNames.Field && value is not null && value.ToJsonString().Contains("${", StringComparison.Ordinal))
+            {
+                // The run masks the secrets of the connections its definition names: a name known only when it runs could not be.
+                errors.Add($"{path}.{name}", "A connection is named as it is, not with a template.");
+                continue;
+            }
             if (value is null || TemplateResolver.FindExpressions(value).Any() || value.ToJsonString().Contains("${", StringComparison.Ordinal))
             {
                 continue; // A template's type is known only when the run resolves it.

@@ -43,6 +43,7 @@ public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:ApiKey", AdminKey);
         builder.UseSetting("Http:AllowPrivateNetworks", "true");
+        builder.UseSetting("Channels:AllowPrivateNetworks", "true");
         builder.UseSetting("Jobs:WorkerCount", "2");
         // Every test's webhook calls come from the one test client: the receivers' rate limit is tested on a desk of its own (FrontDoorDesk).
         builder.UseSetting("RateLimits:WebhooksPerMinute", "0");

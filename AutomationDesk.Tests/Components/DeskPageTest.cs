@@ -29,6 +29,7 @@ public abstract class DeskPageTest : BunitContext, IAsyncLifetime
         {
             ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(_folder, "desk.db")}",
             ["Http:AllowPrivateNetworks"] = "true",
+            ["Channels:AllowPrivateNetworks"] = "true",
         }).Build();
 
         Services.AddSingleton<IConfiguration>(configuration);

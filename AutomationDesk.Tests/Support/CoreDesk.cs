@@ -45,6 +45,7 @@ public sealed class CoreDesk : IAsyncDisposable
         {
             ["ConnectionStrings:Desk"] = $"Data Source={Path.Combine(folder, "desk.db")}",
             ["Http:AllowPrivateNetworks"] = "true",
+            ["Channels:AllowPrivateNetworks"] = "true",
             ["Engine:NodeName"] = "test-node",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

@@ -23,7 +23,7 @@ public sealed class ChannelPost(IHttpClientFactory clients, TimeProvider time)
         HttpResponseMessage response;
         try
         {
-            response = await clients.CreateClient(HttpRequestStep.ClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            response = await clients.CreateClient(HttpStepClient.ChannelsClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         }
         catch (HttpRequestException e) when (NetworkGuard.IsRefusal(e))
         {

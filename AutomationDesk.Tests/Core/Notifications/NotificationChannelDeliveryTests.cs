@@ -193,6 +193,22 @@ public sealed class NotificationChannelDeliveryTests : IAsyncLifetime
         Assert.Empty(await _desk.DeliveriesAsync());
     }
 
+    [Fact]
+    public async Task Channel_to_an_internal_address_is_refused_even_where_steps_may_reach_internal_addresses()
+    {
+        // Anyone may add a channel: the internal hosts an Admin allowed for workflows (Http:*) are not the channels'.
+        await using var desk = await CoreDesk.StartAsync(new Dictionary<string, string?> { ["Channels:AllowPrivateNetworks"] = "false" });
+        var user = await desk.AddUserAsync("viewer@desk.test");
+        await desk.AddChannelAsync(user, new("Inside", ChannelKind.Webhook, Url: _receiver.Url("inside")));
+
+        await desk.NotifyAsync("Probe");
+        await desk.SendDueAsync();
+
+        var delivery = Assert.Single(await desk.DeliveriesAsync());
+        Assert.Equal(DeliveryStatus.Failed, delivery.Status);
+        Assert.Empty(_receiver.To("inside"));
+    }
+
     private static System.Text.Json.Nodes.JsonObject Sender(int port)
     {
         var config = MailConnections.Server(port);

@@ -36,6 +36,16 @@ public sealed class SecretMaskerTests
     }
 
     [Fact]
+    public void A_webhook_URL_secret_is_masked_as_Uri_writes_it_without_its_default_port()
+    {
+        const string hook = "https://Prod-00.westus.logic.azure.com:443/workflows/5f1/triggers/manual/paths/invoke?api-version=2016-06-01&sig=Xy9-secret-signature";
+        var masker = new SecretMasker([hook]);
+        var logged = new Uri(hook).GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped);
+
+        Assert.DoesNotContain("Xy9-secret-signature", masker.Apply($"POST {logged}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_value_escaped_inside_JSON_text_is_masked()
     {
         var text = new JsonObject { ["password"] = Value }.ToJsonString();

@@ -31,7 +31,7 @@ public sealed class ProxiedTargetGuardTests : IAsyncLifetime
         var monitor = new FixedOptions(options);
         var proxy = new WebProxy(_proxy.BaseAddress);
         var sockets = new SocketsHttpHandler { Proxy = proxy, UseProxy = true, ConnectCallback = NetworkGuard.ConnectCallback(() => options) };
-        return new HttpClient(new ProxiedTargetGuard(monitor, proxy) { InnerHandler = sockets });
+        return new HttpClient(new ProxiedTargetGuard(monitor, Microsoft.Extensions.Options.Options.DefaultName, proxy) { InnerHandler = sockets });
     }
 
     [Theory]
