@@ -18,7 +18,7 @@ public sealed class ConnectionImport(ConnectionStore store)
 {
     private static readonly string[] ItemFields = ["name", "type", "config", "secrets"];
 
-    public async Task<ConnectionImportPlan> PlanAsync(IReadOnlyList<JsonNode?> items, CancellationToken ct)
+    public async Task<ConnectionImportPlan> PlanAsync(IReadOnlyList<JsonNode?> items, bool create, CancellationToken ct)
     {
         var read = items.Select(Read).ToList();
         var names = read.Where(r => r.Copy is not null).Select(r => r.Copy!.Name).ToList();
@@ -42,6 +42,13 @@ public sealed class ConnectionImport(ConnectionStore store)
             foreach (var (field, message) in store.ImportProblems(copy))
             {
                 item.Error(field, message);
+            }
+            if (!create)
+            {
+                // An Editor's file must not choose where an Admin later types a password: the Admin creates it.
+                item.Action = ImportActions.Missing;
+                item.Notes.Add($"Not created: only an Admin creates connections. Ask one to create '{copy.Name}' ({copy.Type}) on the Connections page.");
+                continue;
             }
             item.Action = ImportActions.Created;
             item.Notes.Add("Created without secrets: an Admin sets them on the Connections page, then tests it.");

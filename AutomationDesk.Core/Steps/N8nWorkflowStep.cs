@@ -15,7 +15,7 @@ namespace AutomationDesk.Core.Steps;
 /// the scheme the desk's own inbox checks for n8n, so one n8n check works both ways. The output is n8n's answer.
 /// </summary>
 [StepType("n8n.workflow", Label = "n8n workflow", HasSideEffects = true)]
-public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp http, IOptions<HttpStepOptions> options) : IStep<N8nWorkflowConfig>
+public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp http, IOptions<HttpStepOptions> options, TimeProvider time) : IStep<N8nWorkflowConfig>
 {
     public async Task<StepResult> ExecuteAsync(N8nWorkflowConfig config, StepContext context, CancellationToken ct)
     {
@@ -121,7 +121,7 @@ public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp 
     /// <summary>Text as UTF-8, the way n8n's own JSON.stringify writes it, rather than \u escapes.</summary>
     private static readonly JsonSerializerOptions Plain = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private static StepFailedException Failure(string target, HttpResponseMessage response, JsonNode? answer)
+    private StepFailedException Failure(string target, HttpResponseMessage response, JsonNode? answer)
     {
         var status = (int)response.StatusCode;
         var text = answer is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : answer?.ToJsonString() ?? "";
@@ -129,7 +129,8 @@ public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp 
         return new StepFailedException($"{target} answered {status} {response.ReasonPhrase}.{hint}", $"HTTP {status}: {(text.Length > 500 ? text[..500] + "…" : text)}")
         {
             Transient = status is 408 or 429 or >= 500,
-            RetryAfter = response.Headers.RetryAfter?.Delta,
+            // Retry-After is seconds or an HTTP date.
+            RetryAfter = response.Headers.RetryAfter is { Date: { } date } ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero) : response.Headers.RetryAfter?.Delta,
         };
     }
 

@@ -32,6 +32,8 @@ public static class ImportActions
 
     /// <summary>A connection of the file that this desk already has: left as it is.</summary>
     public const string Existing = "existing";
+    /// <summary>A connection the file names that this desk lacks, not created because the importer is not an Admin.</summary>
+    public const string Missing = "missing";
 }
 
 /// <summary>What the import did (or, in a dry run, would do) with one workflow of the file.</summary>
@@ -67,13 +69,17 @@ public sealed class WorkflowImporter(
     private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
     private static readonly string[] ExportFields = ["workflows", "exportedAt", "connections"];
 
-    public async Task<ImportReport> ImportAsync(string json, ImportStrategy strategy, bool dryRun, Actor actor, CancellationToken ct)
+    /// <param name="createConnections">
+    /// Whether the connections the file names and the desk lacks are created (an Admin's import); otherwise they are
+    /// reported as missing. Only an Admin creates connections, here as in the connections API.
+    /// </param>
+    public async Task<ImportReport> ImportAsync(string json, ImportStrategy strategy, bool dryRun, Actor actor, CancellationToken ct, bool createConnections = true)
     {
         var (items, connectionItems) = Items(json);
         var plans = items.Select(Read).ToList();
         FindRepeats(plans);
         await MatchAsync(plans, strategy, ct);
-        var connections = await connectionImport.PlanAsync(connectionItems, ct);
+        var connections = await connectionImport.PlanAsync(connectionItems, createConnections, ct);
         var report = new ImportReport(dryRun, strategy, plans.Select(p => p.Result()).ToList(), connections.Report);
         if (dryRun || !report.Valid)
         {

@@ -42,7 +42,17 @@ public sealed class ConnectionsTransferTests(ConnectionsDesk desk)
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         }
-        using var imported = await App.Editor.PostTextAsync("/api/v1/workflows/import", export.ToJsonString());
+        // An Editor's import brings the workflow but creates no connection: only an Admin chooses where credentials go.
+        using (var byEditor = await App.Editor.PostTextAsync("/api/v1/workflows/import", export.ToJsonString()))
+        {
+            var editorReport = await byEditor.JsonAsync(HttpStatusCode.OK);
+            Assert.Equal("missing", (string)editorReport["connections"]![0]!["action"]!);
+        }
+        using (var absent = await App.Viewer.GetAsync($"/api/v1/connections/{name}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
+        }
+        using var imported = await App.Admin.PostTextAsync("/api/v1/workflows/import", export.ToJsonString());
         var report = await imported.JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal("created", (string)report["connections"]![0]!["action"]!);
@@ -121,7 +131,7 @@ public sealed class ConnectionsTransferTests(ConnectionsDesk desk)
             }),
         };
 
-        using var imported = await App.Editor.PostTextAsync("/api/v1/workflows/import", file.ToJsonString());
+        using var imported = await App.Admin.PostTextAsync("/api/v1/workflows/import", file.ToJsonString());
 
         var report = await imported.JsonAsync(HttpStatusCode.OK);
         try

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core;
+using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +38,8 @@ public static class WorkflowTransferApi
         {
             throw DeskProblemException.InvalidField("strategy", $"'{strategy}' is not a strategy: merge, overwrite or skip.");
         }
-        var report = await importer.ImportAsync(await RequestBody.ReadTextAsync(request, ct), chosen, dryRun == true, user.ToActor(), ct);
+        var report = await importer.ImportAsync(await RequestBody.ReadTextAsync(request, ct), chosen, dryRun == true, user.ToActor(), ct,
+            createConnections: user.IsInRole(DeskRoles.Admin));
         if (report.Valid)
         {
             return TypedResults.Ok(report);

@@ -151,6 +151,12 @@ public sealed class ChannelDeliveries(
         {
             return new ChannelSendException("The channel's URL can no longer be read (the desk's keys changed); enter it again.", transient: false);
         }
+#pragma warning disable CA1031 // Not swallowed: recorded on the delivery, which is retried; a claimed delivery must never stay unrecorded.
+        catch (Exception e) when (e is not OperationCanceledException)
+#pragma warning restore CA1031
+        {
+            return new ChannelSendException($"Could not send: {e.Message}", transient: true);
+        }
     }
 
     private async Task RecordAsync(NotificationDelivery delivery, ChannelSendException? error, CancellationToken ct)

@@ -1,5 +1,6 @@
 using AutomationDesk.Core;
 using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Components;
@@ -99,7 +100,9 @@ public sealed partial class ImportDialog
         _refusal = null;
         try
         {
-            return await Importer.ImportAsync(_json, _strategy, dryRun, await ActorAsync(), CancellationToken.None);
+            var user = AuthenticationState is null ? null : (await AuthenticationState).User;
+            return await Importer.ImportAsync(_json, _strategy, dryRun, await ActorAsync(), CancellationToken.None,
+                createConnections: user?.IsInRole(DeskRoles.Admin) == true);
         }
         catch (WorkflowValidationException e)
         {
