@@ -47,7 +47,7 @@ public sealed class AiPromptStep(
         try
         {
             using var response = await http.SendAsync(request, connection, limit.Token);
-            body = await ReadAsync(response, options.Value.MaxResponseBytes, limit.Token);
+            body = await ResponseBody.ReadTextAsync(response, options.Value.MaxResponseBytes, "The AI service's answer", limit.Token);
             if (!response.IsSuccessStatusCode)
             {
                 throw Refused(response, masker.Apply(AiChatProtocol.ErrorMessage(body))!, target, connection.Name);
@@ -153,23 +153,6 @@ public sealed class AiPromptStep(
             };
         }
         return json;
-    }
-
-    private static async Task<string> ReadAsync(HttpResponseMessage response, int maxBytes, CancellationToken ct)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new StepFailedException($"The AI service's answer is over the limit of {maxBytes} bytes.");
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static string Snippet(string text) => text.Length > 1000 ? text[..1000] + "…" : text;

@@ -65,7 +65,7 @@ public sealed class HttpRequestStep(
         }
         using (response)
         {
-            var body = await ReadBodyAsync(response, limits.MaxResponseBytes, timeout.Token);
+            var body = await ResponseBody.ReadAsync(response, limits.MaxResponseBytes, "The response", timeout.Token);
             var output = new JsonObject
             {
                 ["status"] = (int)response.StatusCode,
@@ -211,44 +211,6 @@ public sealed class HttpRequestStep(
         var mediaType = MediaTypeHeaderValue.Parse(contentType);
         mediaType.CharSet ??= "utf-8";
         return mediaType;
-    }
-
-    private static async Task<JsonNode?> ReadBodyAsync(HttpResponseMessage response, int maxBytes, CancellationToken ct)
-    {
-        if (response.Content.Headers.ContentLength > maxBytes)
-        {
-            throw new StepFailedException($"The response is {response.Content.Headers.ContentLength} bytes, over the limit of {maxBytes}.");
-        }
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new StepFailedException($"The response is over the limit of {maxBytes} bytes.");
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0)
-        {
-            return null;
-        }
-        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        var mediaType = response.Content.Headers.ContentType?.MediaType ?? "";
-        if (mediaType.Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            try
-            {
-                return JsonNode.Parse(text);
-            }
-            catch (JsonException)
-            {
-                return JsonValue.Create(text);
-            }
-        }
-        return JsonValue.Create(text);
     }
 
     private static JsonObject Headers(HttpResponseMessage response)

@@ -51,7 +51,7 @@ public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp 
             var status = (int)response.StatusCode;
             // wait: false takes any 2xx as soon as its headers arrive, without waiting for the body.
             var answer = config.Wait || !response.IsSuccessStatusCode
-                ? await ReadBodyAsync(response, options.Value.MaxResponseBytes, limit.Token)
+                ? await ResponseBody.ReadAsync(response, options.Value.MaxResponseBytes, "n8n's answer", limit.Token)
                 : null;
             if (!response.IsSuccessStatusCode)
             {
@@ -132,40 +132,6 @@ public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp 
             // Retry-After is seconds or an HTTP date.
             RetryAfter = response.Headers.RetryAfter is { Date: { } date } ? (date > time.GetUtcNow() ? date - time.GetUtcNow() : TimeSpan.Zero) : response.Headers.RetryAfter?.Delta,
         };
-    }
-
-    /// <summary>n8n's answer: parsed when it is JSON, else its text; null when empty.</summary>
-    private static async Task<JsonNode?> ReadBodyAsync(HttpResponseMessage response, int maxBytes, CancellationToken ct)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                throw new StepFailedException($"n8n's answer is over the limit of {maxBytes} bytes (Http:MaxResponseBytes).");
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        if (buffer.Length == 0)
-        {
-            return null;
-        }
-        var text = Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
-        if (response.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            try
-            {
-                return JsonNode.Parse(text);
-            }
-            catch (JsonException)
-            {
-                return JsonValue.Create(text);
-            }
-        }
-        return JsonValue.Create(text);
     }
 }
 
