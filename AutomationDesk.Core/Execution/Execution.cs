@@ -23,6 +23,15 @@ public sealed class Execution
     public Guid? ParentExecutionId { get; set; }
 
     /// <summary>
+    /// For a sub-workflow's run (<c>workflow.run</c>, <c>foreach</c>): the parent's step that started it. Null for any
+    /// other run, a retry or an event-triggered run included, whose <see cref="ParentExecutionId"/> only says where it came from.
+    /// </summary>
+    public string? ParentStepId { get; set; }
+
+    /// <summary>For a <c>foreach</c> item's run: the item's position in the list, from 0.</summary>
+    public int? ItemIndex { get; set; }
+
+    /// <summary>
     /// For a replayed or resumed run: the first run of its chain of retries. Its steps send that run's idempotency keys,
     /// so a receiver sees the retry as a repeat of the same request. Null for any other run (a sub-workflow's child too).
     /// </summary>

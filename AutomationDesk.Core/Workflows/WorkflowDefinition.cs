@@ -24,6 +24,8 @@ public sealed record TriggerDefinition
     public ScheduleTrigger? Schedule { get; init; }
     public WebhookTrigger? Webhook { get; init; }
     public EventTrigger? Event { get; init; }
+    public EmailTrigger? Email { get; init; }
+    public FileTrigger? File { get; init; }
 }
 
 public static class TriggerTypes
@@ -32,8 +34,10 @@ public static class TriggerTypes
     public const string Schedule = "schedule";
     public const string Webhook = "webhook";
     public const string Event = "event";
+    public const string Email = "email";
+    public const string File = "file";
 
-    public static readonly IReadOnlyList<string> All = [Manual, Schedule, Webhook, Event];
+    public static readonly IReadOnlyList<string> All = [Manual, Schedule, Webhook, Event, Email, File];
 }
 
 public sealed record ScheduleTrigger
@@ -67,6 +71,26 @@ public sealed record EventTrigger
 {
     public Guid WorkflowId { get; init; }
     public IReadOnlyList<string> On { get; init; } = ["succeeded"];
+}
+
+/// <summary>An IMAP connection's folder, polled every <see cref="Every"/>; each new message starts one run.</summary>
+public sealed record EmailTrigger
+{
+    public string Connection { get; init; } = "";
+    public string Folder { get; init; } = "INBOX";
+    public TimeSpan Every { get; init; } = TimeSpan.FromMinutes(1);
+    public bool MarkSeen { get; init; } = true;
+}
+
+/// <summary>A folder under <c>Files:Root</c>, polled every <see cref="Every"/>; each new file starts one run.</summary>
+public sealed record FileTrigger
+{
+    public string Folder { get; init; } = "";
+    public string Pattern { get; init; } = "*";
+    public TimeSpan Every { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What becomes of a file once its run has started: <c>move</c> (to <c>processed/</c>), <c>delete</c> or <c>keep</c>.</summary>
+    public string Then { get; init; } = "move";
 }
 
 public sealed record StepDefinition
@@ -110,4 +134,11 @@ public sealed record WorkflowSettings
     public JsonObject? Vars { get; init; }
     /// <summary>A template for the run's output; by default the last step's output.</summary>
     public JsonNode? Output { get; init; }
+    /// <summary>The error workflow: started when a run of this one fails for good.</summary>
+    public OnFailureSettings? OnFailure { get; init; }
+}
+
+public sealed record OnFailureSettings
+{
+    public Guid WorkflowId { get; init; }
 }

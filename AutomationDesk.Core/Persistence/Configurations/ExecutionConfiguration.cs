@@ -20,7 +20,9 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.HasIndex(e => new { e.WorkflowId, e.CreatedAt });
         builder.HasIndex(e => new { e.Status, e.CreatedAt });
         builder.HasIndex(e => e.CreatedAt);
-        builder.HasIndex(e => e.ParentExecutionId);
+        builder.Property(e => e.ParentStepId).HasMaxLength(64);
+        // A parent's children by step and item: a foreach item has one run (no item runs twice at once).
+        builder.HasIndex(e => new { e.ParentExecutionId, e.ParentStepId, e.ItemIndex }).IsUnique();
         builder.Property(e => e.DeadLetterOutcome).HasMaxLength(16);
         builder.HasIndex(e => new { e.Status, e.DeadLetterOutcome, e.FinishedAt });
     }

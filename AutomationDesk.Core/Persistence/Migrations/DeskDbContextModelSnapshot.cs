@@ -195,6 +195,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("ItemIndex")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("LeaseExpiresAt")
                         .HasColumnType("INTEGER");
 
@@ -210,6 +213,10 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ParentExecutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ParentStepId")
+                        .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Progress")
@@ -247,11 +254,12 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasIndex("CreatedAt");
 
-                    b.HasIndex("ParentExecutionId");
-
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("WorkflowId", "CreatedAt");
+
+                    b.HasIndex("ParentExecutionId", "ParentStepId", "ItemIndex")
+                        .IsUnique();
 
                     b.HasIndex("Status", "DeadLetterOutcome", "FinishedAt");
 
