@@ -47,7 +47,7 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
             return started;
         }
         await CheckDepthAsync(context.ExecutionId, workflowId, ct);
-        var request = new RunRequest(TriggerKind, input, context.CorrelationId, context.ExecutionId, ParentStepId: context.StepId);
+        var request = new RunRequest(TriggerKind, TriggerInput(input), context.CorrelationId, context.ExecutionId, ParentStepId: context.StepId);
         try
         {
             var child = await Launcher.StartAsync(workflowId, request, Starter, ct);
@@ -89,7 +89,7 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
         foreach (var batch in missing.Chunk(ItemsPerCommit))
         {
             var requests = batch
-                .Select(i => new RunRequest(TriggerKind, inputs[i], context.CorrelationId, context.ExecutionId, ParentStepId: context.StepId, ItemIndex: i))
+                .Select(i => new RunRequest(TriggerKind, TriggerInput(inputs[i]), context.CorrelationId, context.ExecutionId, ParentStepId: context.StepId, ItemIndex: i))
                 .ToList();
             try
             {
@@ -236,6 +236,9 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
         throw new StepFailedException(
             $"Sub-workflows nest at most {MaxDepth} deep: {string.Join(" → ", chain)} → {child} was not started. A workflow that starts itself needs a condition that ends it.");
     }
+
+    /// <summary>A child reads what it was given as <c>trigger.body</c>, as a webhook's run reads its request body.</summary>
+    private static JsonObject TriggerInput(JsonObject input) => new() { ["body"] = input.DeepClone() };
 
     private static IQueryable<Execution> Children(DeskDbContext db, Guid parentId, string stepId) =>
         db.Executions.AsNoTracking().Where(e => e.ParentExecutionId == parentId && e.ParentStepId == stepId);

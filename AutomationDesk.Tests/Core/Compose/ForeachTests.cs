@@ -32,7 +32,7 @@ public sealed class ForeachTests : IAsyncLifetime
     [Fact]
     public async Task Every_item_runs_once_in_order_with_its_input_and_the_output_lists_each()
     {
-        var child = await _desk.SaveAsync(Workflow("Square", Transform("square", new JsonObject { ["n"] = "${trigger.n}", ["at"] = "${trigger.at}" })));
+        var child = await _desk.SaveAsync(Workflow("Square", Transform("square", new JsonObject { ["n"] = "${trigger.body.n}", ["at"] = "${trigger.body.at}" })));
         var parent = await _desk.RunAsync(Workflow("Loop",
             Transform("list", Numbers(25)),
             Foreach("each", "${steps.list.output}", child, 4, input: new JsonObject { ["n"] = "${item}", ["at"] = "${index}" })));
@@ -80,7 +80,7 @@ public sealed class ForeachTests : IAsyncLifetime
     [Fact]
     public async Task On_a_failed_item_fail_mode_starts_no_new_items_and_fails_the_step_naming_it()
     {
-        var child = await _desk.SaveAsync(Workflow("Picky", Condition("check", "${trigger.item}", "ne", 3), Step("stop", "stop",
+        var child = await _desk.SaveAsync(Workflow("Picky", Condition("check", "${trigger.body.item}", "ne", 3), Step("stop", "stop",
             new JsonObject { ["status"] = "failed", ["message"] = "three is not allowed" }).When(IsFalse("check"))));
         var parent = await _desk.RunAsync(Workflow("Loop", Foreach("each", Numbers(20), child, 2)));
 
@@ -102,7 +102,7 @@ public sealed class ForeachTests : IAsyncLifetime
     [Fact]
     public async Task Continue_mode_runs_every_item_and_reports_the_failures()
     {
-        var child = await _desk.SaveAsync(Workflow("Odd only", Condition("odd", "${trigger.item}", "ne", 2), Transform("fail", "${trigger.missing}")
+        var child = await _desk.SaveAsync(Workflow("Odd only", Condition("odd", "${trigger.body.item}", "ne", 2), Transform("fail", "${trigger.body.missing}")
             .When(IsFalse("odd"))));
         var parent = await _desk.RunAsync(Workflow("Loop", Foreach("each", Numbers(5), child, 2, onItemError: "continue")));
 
@@ -113,7 +113,7 @@ public sealed class ForeachTests : IAsyncLifetime
         Assert.Equal(1, (int)output["failed"]!);
         var failed = Assert.Single(output["results"]!.AsArray(), r => (string?)r!["status"] == "Failed")!;
         Assert.Equal(1, (int)failed["index"]!);
-        Assert.Contains("trigger.missing", (string?)failed["error"], StringComparison.Ordinal);
+        Assert.Contains("trigger.body.missing", (string?)failed["error"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class SubWorkflowTests : IAsyncLifetime
     [Fact]
     public async Task A_waiting_parent_takes_the_child_output_and_shares_its_correlation_id()
     {
-        var child = await _desk.SaveAsync(Workflow("Double it", Transform("double", new JsonObject { ["twice"] = "${trigger.n}${trigger.n}" })));
+        var child = await _desk.SaveAsync(Workflow("Double it", Transform("double", new JsonObject { ["twice"] = "${trigger.body.n}${trigger.body.n}" })));
         var parent = await _desk.RunAsync(Workflow("Parent",
             RunWorkflow("call", child, new JsonObject { ["n"] = "${trigger.n}" }),
             Transform("after", "${steps.call.output.output.twice}")), new JsonObject { ["n"] = "4" });
