@@ -23,12 +23,13 @@ public sealed class WorkflowTemplates(WorkflowImporter importer, ConnectionStore
 
     public const string MetadataField = "template";
 
-    private static readonly Lazy<IReadOnlyList<WorkflowTemplate>> Embedded = new(() =>
+    private readonly Lazy<IReadOnlyList<WorkflowTemplate>> _embedded = new(() =>
         Files().Select(file => Parse(file.Json, file.Name)).OrderBy(t => t.Summary.Category, StringComparer.Ordinal).ThenBy(t => t.Summary.Name, StringComparer.Ordinal).ToList());
 
-    public IReadOnlyList<TemplateSummary> List() => Embedded.Value.Select(t => t.Summary).ToList();
+    public IReadOnlyList<TemplateSummary> List() => _embedded.Value.Select(t => t.Summary).ToList();
 
-    public WorkflowTemplate? Find(string id) => Embedded.Value.FirstOrDefault(t => t.Summary.Id == id);
+    /// <summary>The template with this id; its <see cref="WorkflowTemplate.Export"/> is shared, so copy it before changing it.</summary>
+    public WorkflowTemplate? Find(string id) => _embedded.Value.FirstOrDefault(t => t.Summary.Id == id);
 
     /// <summary>The embedded template files, by file name.</summary>
     public static IReadOnlyList<(string Name, string Json)> Files()
