@@ -79,6 +79,7 @@ public static class DeskCoreServices
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();
         services.AddSingleton<DispatchFailures>();
+        services.AddSingleton<ChildRuns>();
         services.AddSingleton<RunCancellation>();
         services.AddSingleton<RunPause>();
         services.AddSingleton<Approvals>();

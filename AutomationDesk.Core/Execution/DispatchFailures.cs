@@ -21,6 +21,8 @@ public sealed partial class DispatchFailures(
     IDeskEvents events,
     NotificationService notifications,
     Triggers.EventTriggers eventTriggers,
+    RunCancellation cancellations,
+    ChildRuns children,
     SecretStore secrets,
     TimeProvider time,
     IOptions<EngineOptions> options,
@@ -116,6 +118,8 @@ public sealed partial class DispatchFailures(
                 NotificationType.Error, NotificationPriority.High, execution.Id, execution.WorkflowId,
                 StableId.Within(execution.Id, "notify:failed")), ct);
         }
+        await cancellations.CancelChildrenAsync(executionId, ct);
+        await children.WakeParentAsync(execution.ParentExecutionId, execution.ParentStepId, ct);
         await eventTriggers.FireAsync(execution, ct);
     }
 

@@ -14,9 +14,11 @@ namespace AutomationDesk.Core.Execution;
 /// How a run was started and with what. A <paramref name="Held"/> run is written <c>Queued</c> but not dispatched: it waits
 /// behind another run of its workflow until someone dispatches it (a schedule's <c>queue</c> overlap policy).
 /// <paramref name="OriginExecutionId"/> is set for a replayed or resumed run only: the first run of its chain of retries.
+/// <paramref name="ParentStepId"/> and <paramref name="ItemIndex"/> are set for a sub-workflow's run only (see <see cref="ChildRuns"/>).
 /// </summary>
 public sealed record RunRequest(
-    string TriggerKind, JsonObject Input, string? CorrelationId = null, Guid? ParentExecutionId = null, bool Held = false, Guid? OriginExecutionId = null);
+    string TriggerKind, JsonObject Input, string? CorrelationId = null, Guid? ParentExecutionId = null, bool Held = false, Guid? OriginExecutionId = null,
+    string? ParentStepId = null, int? ItemIndex = null);
 
 /// <summary>
 /// Starts runs: the execution row and its pending steps are written <c>Queued</c> in one commit, and only then
@@ -66,6 +68,20 @@ public sealed class ExecutionLauncher(
         return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, workflow.Compiled, null, request, actor, null, ct, reuse, original.Attempt + 1);
     }
 
+    /// <summary>
+    /// Writes many held runs of one workflow (a <c>foreach</c>'s items) in one commit, without an audit row or a live event
+    /// each: they are announced when they are released. The caller makes sure none of them exists yet.
+    /// </summary>
+    internal async Task AddHeldAsync(Guid workflowId, IReadOnlyList<RunRequest> requests, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var workflow = await RunnableAsync(db, workflowId, ct)
+            ?? throw new DeskProblemException(ProblemKind.NotFound, "Workflow not found", $"There is no workflow {workflowId}.");
+        var executions = requests.Select(r => NewExecution(db, workflow.Id, workflow.Name, workflow.Version, workflow.Compiled, null, r with { Held = true }, null, 1)).ToList();
+        db.Executions.AddRange(executions);
+        await db.SaveChangesAsync(ct);
+    }
+
     private sealed record RunnableWorkflow(Guid Id, string Name, int Version, CompiledWorkflow Compiled);
 
     /// <summary>The stored workflow, compiled; null when there is none. A disabled one is refused unless asked for as it is.</summary>
@@ -108,6 +124,23 @@ public sealed class ExecutionLauncher(
         RunRequest request, Actor actor, Action<DeskDbContext, Guid>? alongside, CancellationToken ct,
         IReadOnlyDictionary<string, StepRun>? reuse = null, int attempt = 1)
     {
+        var execution = NewExecution(db, workflowId, workflowName, version, compiled, draftJson, request, reuse, attempt);
+        db.Executions.Add(execution);
+        audit.Record(db, actor, "execution.start", $"execution:{execution.Id}", new { workflowId, request.TriggerKind });
+        alongside?.Invoke(db, execution.Id);
+        await db.SaveChangesAsync(ct);
+        await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
+        if (!request.Held)
+        {
+            await dispatcher.DispatchAsync(execution.Id, ct);
+        }
+        return ExecutionSummary.From(execution);
+    }
+
+    private Execution NewExecution(
+        DeskDbContext db, Guid workflowId, string workflowName, int version, CompiledWorkflow compiled, string? draftJson,
+        RunRequest request, IReadOnlyDictionary<string, StepRun>? reuse, int attempt)
+    {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
         var execution = new Execution
@@ -122,6 +155,8 @@ public sealed class ExecutionLauncher(
             CreatedAt = now,
             CorrelationId = request.CorrelationId ?? id.ToString("N"),
             ParentExecutionId = request.ParentExecutionId,
+            ParentStepId = request.ParentStepId,
+            ItemIndex = request.ItemIndex,
             OriginExecutionId = request.OriginExecutionId,
             DraftDefinitionJson = draftJson,
             Attempt = attempt,
@@ -151,16 +186,7 @@ public sealed class ExecutionLauncher(
             }).ToList(),
         };
         execution.Keys = BusinessKeys(execution, compiled, db);
-        db.Executions.Add(execution);
-        audit.Record(db, actor, "execution.start", $"execution:{id}", new { workflowId, request.TriggerKind });
-        alongside?.Invoke(db, id);
-        await db.SaveChangesAsync(ct);
-        await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
-        if (!request.Held)
-        {
-            await dispatcher.DispatchAsync(id, ct);
-        }
-        return ExecutionSummary.From(execution);
+        return execution;
     }
 
     /// <summary>Evaluates <c>settings.keys</c> against what is known when the run starts. A key that cannot be read is logged and left out.</summary>

@@ -13,8 +13,9 @@ public sealed record CancelOutcome(Guid ExecutionId, ExecutionStatus Status, boo
 /// Cancels runs. A run that is not on a worker (queued, waiting, paused, retrying) is marked <c>Cancelled</c> by a
 /// conditional update, so a worker claiming it at the same moment never runs it. A running run holds a token
 /// source here while it is on this node; cancelling it stops its steps and the runner ends it <c>Cancelled</c>.
+/// A run that ends this way cancels the sub-workflow runs it waited for, and wakes the run that waited for it.
 /// </summary>
-public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, IDeskEvents events, AuditTrail audit, TimeProvider time)
+public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, ChildRuns children, IDeskEvents events, AuditTrail audit, TimeProvider time)
 {
     private static readonly ExecutionStatus[] OffWorker = [ExecutionStatus.Queued, ExecutionStatus.Waiting, ExecutionStatus.Paused, ExecutionStatus.Retrying];
 
@@ -40,8 +41,40 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         }
         audit.Record(db, actor, "execution.cancel", $"execution:{executionId}", new { from = status.ToString() });
         await db.SaveChangesAsync(ct);
+        if (await StopAsync(executionId, $"Cancelled by {actor.Name}.", ct) is { } outcome)
+        {
+            return outcome;
+        }
+        var now = await db.Executions.Where(e => e.Id == executionId).Select(e => e.Status).SingleAsync(ct);
+        throw new DeskProblemException(ProblemKind.Conflict, "The run has already ended", $"Execution {executionId} is {now}: only a run that has not ended can be cancelled.");
+    }
+
+    /// <summary>
+    /// Cancels the sub-workflow runs a run started and still waited for (its step has not succeeded): called when the
+    /// run ends without them. A <c>workflow.run</c> that did not wait has succeeded, so its child runs on.
+    /// </summary>
+    public async Task CancelChildrenAsync(Guid parentId, CancellationToken ct)
+    {
+        const string Reason = "Cancelled because the run that started it ended.";
+        await children.CancelHeldAsync(parentId, null, Reason, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var settled = db.StepRuns.Where(s => s.ExecutionId == parentId && s.Status == StepStatus.Succeeded).Select(s => s.StepId);
+        var open = await db.Executions
+            .Where(e => e.ParentExecutionId == parentId && e.ParentStepId != null && !settled.Contains(e.ParentStepId)
+                && (OffWorker.Contains(e.Status) || e.Status == ExecutionStatus.Running))
+            .Select(e => e.Id)
+            .ToListAsync(ct);
+        foreach (var child in open)
+        {
+            await StopAsync(child, Reason, ct);
+        }
+    }
+
+    /// <summary>Ends a run that is off a worker, or tells its worker on this node to stop; null when it had already ended.</summary>
+    private async Task<CancelOutcome?> StopAsync(Guid executionId, string reason, CancellationToken ct)
+    {
         // Off a worker (even one still letting go of it after writing Waiting): ended at once in the database.
-        if (await EndOffWorkerAsync(executionId, OffWorker, $"Cancelled by {actor.Name}.", ct))
+        if (await EndOffWorkerAsync(executionId, OffWorker, reason, ct))
         {
             return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);
         }
@@ -52,12 +85,9 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         }
         // Not on this node's workers: its worker is gone, or it runs on another node. Either way it is ended in the
         // database; a live worker elsewhere finds its lease gone at its next write and lets the run go.
-        if (await EndOffWorkerAsync(executionId, [ExecutionStatus.Running], $"Cancelled by {actor.Name}.", ct))
-        {
-            return new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false);
-        }
-        var now = await db.Executions.Where(e => e.Id == executionId).Select(e => e.Status).SingleAsync(ct);
-        throw new DeskProblemException(ProblemKind.Conflict, "The run has already ended", $"Execution {executionId} is {now}: only a run that has not ended can be cancelled.");
+        return await EndOffWorkerAsync(executionId, [ExecutionStatus.Running], reason, ct)
+            ? new CancelOutcome(executionId, ExecutionStatus.Cancelled, Stopping: false)
+            : null;
     }
 
     /// <summary>
@@ -96,6 +126,8 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
             await events.StepChangedAsync(StepRunView.From(step), ct);
         }
         await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
+        await CancelChildrenAsync(executionId, ct);
+        await children.WakeParentAsync(execution.ParentExecutionId, execution.ParentStepId, ct);
         return true;
     }
 

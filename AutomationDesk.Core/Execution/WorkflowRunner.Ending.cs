@@ -15,14 +15,18 @@ public sealed partial class WorkflowRunner
             var now = _time.GetUtcNow();
             execution.LeaseOwner = null;
             execution.LeaseExpiresAt = null;
+            if (_stopped is not null)
+            {
+                SkipTheRest();
+            }
             var waiting = execution.Steps.Where(s => s.Status is StepStatus.Waiting or StepStatus.Retrying).ToList();
-            if (_failed is null && waiting.Count > 0)
+            if (!Ending && waiting.Count > 0)
             {
                 var retrying = waiting.Any(s => s.Status == StepStatus.Retrying);
                 var deciding = waiting.Any(Approvals.IsUndecided);
                 execution.Status = deciding ? ExecutionStatus.Paused : retrying ? ExecutionStatus.Retrying : ExecutionStatus.Waiting;
                 execution.DueAt = waiting.Min(s => s.ResumeAt);
-                if (Definition.Settings?.Timeout is { } limit && execution.StartedAt + limit < execution.DueAt)
+                if (Definition.Settings?.Timeout is { } limit && (execution.DueAt is null || execution.StartedAt + limit < execution.DueAt))
                 {
                     // Come back when the run's time is up, to end it then rather than at the next step's time.
                     execution.DueAt = execution.StartedAt + limit;
@@ -45,6 +49,15 @@ public sealed partial class WorkflowRunner
                 AddLog(LogLevelName.Error, LogDomain.System, null, "Run failed", new JsonObject { ["stepId"] = failed.StepId });
                 return;
             }
+            if (_stopped is { Stop.Failed: true } failedStop)
+            {
+                execution.Status = ExecutionStatus.Failed;
+                execution.Progress = Progress();
+                execution.CurrentStepId = failedStop.Step.StepId;
+                execution.ErrorHuman = _masker.Apply($"Stopped by step '{failedStop.Step.Name}' ({failedStop.Step.StepId}): {failedStop.Stop.Message}")!;
+                AddLog(LogLevelName.Error, LogDomain.System, null, "Run failed", new JsonObject { ["stepId"] = failedStop.Step.StepId });
+                return;
+            }
             try
             {
                 execution.OutputJson = StoredJson.Write(_masker.Apply(Output()));
@@ -63,11 +76,25 @@ public sealed partial class WorkflowRunner
             }
         }
 
+        /// <summary>A <c>stop</c> step ended the run: what has not run, or still waits, is skipped.</summary>
+        private void SkipTheRest()
+        {
+            foreach (var row in execution.Steps.Where(s => s.Status is StepStatus.Pending or StepStatus.Waiting or StepStatus.Retrying))
+            {
+                row.ResumeAt = null;
+                Skip(row, $"step '{_stopped!.Value.Step.StepId}' stopped the run");
+            }
+        }
+
         private JsonNode? Output()
         {
             if (Definition.Settings?.Output is { } template)
             {
                 return TemplateResolver.Resolve(template, _scope.Current());
+            }
+            if (_stopped is { } stopped)
+            {
+                return StoredJson.Parse(stopped.Step.OutputJson);
             }
             var last = execution.Steps.Where(s => s.Status == StepStatus.Succeeded).MaxBy(s => s.Position);
             return StoredJson.Parse(last?.OutputJson);
@@ -81,6 +108,11 @@ public sealed partial class WorkflowRunner
             if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused && execution.DueAt is { } due)
             {
                 await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
+            }
+            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused && execution.Steps.Any(s => s.Status == StepStatus.Waiting && IsResumable(s)))
+            {
+                // A child that ended while this worker held the run could not wake it: look once more now that it waits.
+                await runner._children.RecheckAsync(execution.Id, _claimedAt - TimeSpan.FromSeconds(1), ct);
             }
             else if (execution.Status == ExecutionStatus.Succeeded)
             {

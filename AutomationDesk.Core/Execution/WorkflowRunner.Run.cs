@@ -15,6 +15,8 @@ public sealed partial class WorkflowRunner
     {
         private readonly Dictionary<string, StepRun> _rows = execution.Steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
         private readonly Dictionary<Task<StepOutcome>, StepRun> _running = [];
+        private readonly HashSet<string> _resumed = new(StringComparer.Ordinal);
+        private readonly DateTimeOffset _claimedAt = runner._time.GetUtcNow();
         private readonly List<StepRun> _changedSteps = [];
         private readonly List<ExecutionLog> _logs = [];
         private readonly SecretMasker _masker = new(secretValues.Values.Concat(connectionSecrets));
@@ -22,6 +24,10 @@ public sealed partial class WorkflowRunner
         private readonly RunScope _scope = new(execution, compiled, secretValues, runner._time);
         private StepRun? _failed;
         private bool _failedByTimeout;
+        private (StepRun Step, RunStop Stop)? _stopped;
+
+        /// <summary>A step failed (and the run fails) or a <c>stop</c> step ended the run: nothing new starts.</summary>
+        private bool Ending => _failed is not null || _stopped is not null;
 
         private WorkflowDefinition Definition => compiled.Definition;
 
@@ -44,7 +50,8 @@ public sealed partial class WorkflowRunner
                 while (true)
                 {
                     ct.ThrowIfCancellationRequested();
-                    var toStart = _failed is null ? Settle() : [];
+                    var toStart = Ending ? [] : Settle();
+                    var toResume = Ending ? [] : ResumableWaits();
                     if (toStart.Count > 0 && runner._pauses.IsRequested(execution.Id))
                     {
                         // Paused by hand: nothing new starts; once the running steps end, the run stops here.
@@ -55,11 +62,11 @@ public sealed partial class WorkflowRunner
                             return;
                         }
                     }
-                    if (_failed is not null && _running.Count > 0)
+                    if (Ending && _running.Count > 0)
                     {
                         await StopOtherStepsAsync(stepsCancel);
                     }
-                    var done = _running.Count == 0 && toStart.Count == 0;
+                    var done = _running.Count == 0 && toStart.Count == 0 && toResume.Count == 0;
                     if (done)
                     {
                         Finish();
@@ -89,7 +96,13 @@ public sealed partial class WorkflowRunner
                     }
                     foreach (var row in toStart)
                     {
+                        _resumed.Add(row.StepId); // A step that starts waiting now is not looked at again until the run is woken.
                         _running[StartStep(row, stepsCancel.Token)] = row;
+                    }
+                    foreach (var row in toResume)
+                    {
+                        _resumed.Add(row.StepId);
+                        _running[ResumeStep(row, stepsCancel.Token)] = row;
                     }
                     // One timer serves every wait until it fires, instead of a new timer each time a step ends.
                     renewTask ??= Task.Delay(Timers.Bounded(renewAt - _time.GetUtcNow()), _time, renewDelay.Token);
@@ -180,7 +193,7 @@ public sealed partial class WorkflowRunner
         private List<StepRun> Settle()
         {
             var now = _time.GetUtcNow();
-            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Waiting && s.ResumeAt <= now))
+            foreach (var row in execution.Steps.Where(s => s.Status == StepStatus.Waiting && s.ResumeAt <= now && !IsResumable(s)))
             {
                 if (row.Type == ApprovalStep.TypeName)
                 {
@@ -297,6 +310,12 @@ public sealed partial class WorkflowRunner
         }
 
         private bool HasSideEffects(StepRun row) => runner._registry.Find(row.Type)?.HasSideEffects ?? true;
+
+        private bool IsResumable(StepRun row) => runner._registry.Find(row.Type)?.IsResumable == true;
+
+        /// <summary>Steps that wait for child runs and have not been looked at since this worker claimed the run.</summary>
+        private List<StepRun> ResumableWaits() =>
+            execution.Steps.Where(s => s.Status == StepStatus.Waiting && IsResumable(s) && !_resumed.Contains(s.StepId) && !_running.ContainsValue(s)).ToList();
 
         /// <summary>Done for the purpose of its dependants: finished, or failed with <c>onError: continue</c>.</summary>
         private static bool IsSettled(StepRun row) => row.Status is StepStatus.Succeeded or StepStatus.Skipped or StepStatus.Failed;

@@ -10,7 +10,7 @@ public sealed partial class WorkflowRunner
 {
     private sealed record StepOutcome(
         StepStatus Status, JsonNode? Output, DateTimeOffset? WaitUntil, string? ErrorHuman, string? ErrorTech, IReadOnlyCollection<StepLogEntry> Logs,
-        bool Transient = false, TimeSpan? RetryAfter = null, bool TimedOut = false);
+        bool Transient = false, TimeSpan? RetryAfter = null, bool TimedOut = false, RunStop? Stop = null, bool Resumed = false);
     private sealed partial class Run
     {
         private Task<StepOutcome> StartStep(StepRun row, CancellationToken ct)
@@ -37,22 +37,43 @@ public sealed partial class WorkflowRunner
             {
                 return Task.FromResult(new StepOutcome(StepStatus.Failed, null, null, $"Its settings could not be resolved: {e.Message}", e.ToString(), []));
             }
-            var context = new StepContext(execution.Id, execution.WorkflowId, row.StepId, row.Attempts, execution.OriginExecutionId) { Masker = _masker };
+            var context = NewContext(row, descriptor);
             var timeout = step.Timeout ?? descriptor.DefaultTimeout ?? runner._options.DefaultStepTimeout;
-            return RunStepAsync(descriptor, resolved, context, timeout, ct);
+            return RunStepAsync(attemptCt => descriptor.ExecuteAsync(resolved, context, attemptCt), context, timeout, resumed: false, ct);
         }
 
-        private async Task<StepOutcome> RunStepAsync(StepDescriptor descriptor, JsonObject config, StepContext context, TimeSpan timeout, CancellationToken ct)
+        /// <summary>Looks again at a step that waits for child runs, with the config stored when it started.</summary>
+        private Task<StepOutcome> ResumeStep(StepRun row, CancellationToken ct)
+        {
+            var step = Definition.Steps[row.Position];
+            var descriptor = runner._registry.Find(step.Type)!;
+            var context = NewContext(row, descriptor);
+            var timeout = step.Timeout ?? descriptor.DefaultTimeout ?? runner._options.DefaultStepTimeout;
+            var stored = StoredJson.Parse(row.InputJson) as JsonObject ?? [];
+            return RunStepAsync(attemptCt => descriptor.ResumeAsync(stored, context, attemptCt), context, timeout, resumed: true, ct);
+        }
+
+        private StepContext NewContext(StepRun row, StepDescriptor descriptor) =>
+            new(execution.Id, execution.WorkflowId, row.StepId, row.Attempts, execution.OriginExecutionId)
+            {
+                Masker = _masker,
+                CorrelationId = execution.CorrelationId,
+                // A copy: the step reads it on its own task while the loop goes on changing the run's scope.
+                TemplateScope = descriptor.PerItemField is null ? [] : (JsonObject)_scope.Current().DeepClone(),
+            };
+
+        private async Task<StepOutcome> RunStepAsync(
+            Func<CancellationToken, Task<StepResult>> run, StepContext context, TimeSpan timeout, bool resumed, CancellationToken ct)
         {
             await Task.Yield(); // Let the loop go on to start the other ready steps.
             using var deadline = new CancellationTokenSource(Timers.Bounded(timeout), _time);
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
             try
             {
-                var result = await descriptor.ExecuteAsync(config, context, attempt.Token);
-                return result.WaitUntil is not null || result.AwaitsDecision
-                    ? new StepOutcome(StepStatus.Waiting, result.Output, result.WaitUntil, null, null, context.DrainLogs())
-                    : new StepOutcome(StepStatus.Succeeded, result.Output, null, null, null, context.DrainLogs());
+                var result = await run(attempt.Token);
+                return result.WaitUntil is not null || result.AwaitsDecision || result.AwaitsChildren
+                    ? new StepOutcome(StepStatus.Waiting, result.Output, result.WaitUntil, null, null, context.DrainLogs(), Resumed: resumed)
+                    : new StepOutcome(StepStatus.Succeeded, result.Output, null, null, null, context.DrainLogs(), Stop: result.Stop);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -105,6 +126,14 @@ public sealed partial class WorkflowRunner
             }
             switch (outcome.Status)
             {
+                case StepStatus.Waiting when outcome.Resumed:
+                    row.ResumeAt = outcome.WaitUntil; // Still waiting for its child runs: its output shows how far they are.
+                    return;
+                case StepStatus.Waiting when outcome.WaitUntil is null && row.Type != ApprovalStep.TypeName:
+                    row.Status = StepStatus.Waiting;
+                    row.ResumeAt = null;
+                    AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' waits for the runs it started");
+                    return;
                 case StepStatus.Waiting:
                     row.Status = StepStatus.Waiting;
                     row.ResumeAt = outcome.WaitUntil;
@@ -127,6 +156,12 @@ public sealed partial class WorkflowRunner
                     if (outcome.Status == StepStatus.Succeeded)
                     {
                         AddLog(LogLevelName.Information, LogDomain.Step, row.StepId, $"Step '{row.StepId}' succeeded in {row.DurationMs} ms");
+                    }
+                    if (outcome.Stop is { } stop && _stopped is null && !Ending)
+                    {
+                        _stopped = (row, stop);
+                        AddLog(stop.Failed ? LogLevelName.Error : LogLevelName.Information, LogDomain.Step, row.StepId,
+                            $"Step '{row.StepId}' stops the run as {(stop.Failed ? "failed" : "succeeded")}: {_masker.Apply(stop.Message)}");
                     }
                     return;
             }

@@ -25,6 +25,7 @@ public sealed partial class WorkflowRunner(
     IDeskEvents events,
     NotificationService notifications,
     RunCancellation cancellations,
+    ChildRuns children,
     RunPause pauses,
     Triggers.EventTriggers eventTriggers,
     DispatchFailures dispatchFailures,
@@ -38,6 +39,7 @@ public sealed partial class WorkflowRunner(
     private readonly IDeskEvents _events = events;
     private readonly NotificationService _notifications = notifications;
     private readonly RunPause _pauses = pauses;
+    private readonly ChildRuns _children = children;
     private readonly TimeProvider _time = time;
     private readonly ILogger _logger = logger;
 
@@ -152,6 +154,11 @@ public sealed partial class WorkflowRunner(
             {
                 await run.AfterTimeoutAsync(reason, CancellationToken.None);
             }
+        }
+        if (execution.Status.IsFinal())
+        {
+            await cancellations.CancelChildrenAsync(executionId, ct);
+            await _children.WakeParentAsync(execution.ParentExecutionId, execution.ParentStepId, ct);
         }
         await eventTriggers.FireAsync(execution, ct);
     }

@@ -13,6 +13,17 @@ public interface IStep<in TConfig> : IStep where TConfig : class
     Task<StepResult> ExecuteAsync(TConfig config, StepContext context, CancellationToken ct);
 }
 
+/// <summary>
+/// A step that waits for something outside its run (child runs) instead of for a time: it returns
+/// <see cref="StepResult.WaitForChildren"/>, the run goes <c>Waiting</c> holding no thread, and each time the run is
+/// woken (a child ended, the desk restarted) <see cref="ResumeAsync"/> looks again, with the config as it was stored
+/// when the step started. It returns its output when done, waits again, or throws to fail the step.
+/// </summary>
+public interface IResumableStep<in TConfig> : IStep<TConfig> where TConfig : class
+{
+    Task<StepResult> ResumeAsync(TConfig config, StepContext context, CancellationToken ct);
+}
+
 /// <summary>A config that checks itself after its templates are resolved.</summary>
 public interface IValidatableConfig
 {

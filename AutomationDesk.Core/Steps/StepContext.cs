@@ -28,6 +28,15 @@ public sealed class StepContext(Guid executionId, Guid workflowId, string stepId
     /// </summary>
     public string IdempotencyKey => $"{OriginExecutionId}:{StepId}";
 
+    /// <summary>The run's correlation id, which the runs it starts (sub-workflows) share.</summary>
+    public string CorrelationId { get; init; } = "";
+
+    /// <summary>
+    /// What the step's templates were resolved against (trigger, steps, vars…), for a step that resolves some of its
+    /// config itself, later or per item (<c>foreach</c>'s <c>input</c>). Read it only; never change it.
+    /// </summary>
+    public JsonObject TemplateScope { get; init; } = [];
+
     /// <summary>Masks the run's secrets in what a step writes itself (records, notifications); the runner masks the rest.</summary>
     public SecretMasker Masker { get; init; } = SecretMasker.None;
 

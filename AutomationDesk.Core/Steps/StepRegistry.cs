@@ -11,15 +11,20 @@ namespace AutomationDesk.Core.Steps;
 public sealed class StepDescriptor
 {
     private readonly Func<object, StepContext, CancellationToken, Task<StepResult>> _run;
+    private readonly Func<object, StepContext, CancellationToken, Task<StepResult>>? _resume;
     private readonly IResolvesOwnTemplates? _resolver;
 
-    internal StepDescriptor(StepTypeAttribute attribute, Type configType, Func<object, StepContext, CancellationToken, Task<StepResult>> run, IResolvesOwnTemplates? resolver)
+    internal StepDescriptor(
+        StepTypeAttribute attribute, Type configType, Func<object, StepContext, CancellationToken, Task<StepResult>> run,
+        Func<object, StepContext, CancellationToken, Task<StepResult>>? resume, IResolvesOwnTemplates? resolver)
     {
         _resolver = resolver;
+        _resume = resume;
         Name = attribute.Name;
         Label = attribute.Label.Length > 0 ? attribute.Label : attribute.Name;
         HasSideEffects = attribute.HasSideEffects;
         DefaultConnectionSetting = attribute.DefaultConnectionSetting;
+        PerItemField = attribute.PerItemField;
         DefaultTimeout = attribute.DefaultTimeoutMinutes > 0 ? TimeSpan.FromMinutes(attribute.DefaultTimeoutMinutes) : null;
         ConfigType = configType;
         _run = run;
@@ -36,16 +41,41 @@ public sealed class StepDescriptor
     public TimeSpan? DefaultTimeout { get; }
     public Type ConfigType { get; }
 
+    /// <summary>The config field the step resolves per item (<see cref="StepTypeAttribute.PerItemField"/>); null for most types.</summary>
+    public string? PerItemField { get; }
+
+    /// <summary>True for a step that waits for child runs and is looked at again when its run is woken (<see cref="IResumableStep{TConfig}"/>).</summary>
+    public bool IsResumable => _resume is not null;
+
     /// <summary>The config's JSON properties by camelCase name.</summary>
     public IReadOnlyDictionary<string, JsonPropertyInfo> ConfigProperties { get; }
 
     /// <summary>The config with its templates resolved against a run's scope; an unknown path throws a <see cref="TemplateException"/>.</summary>
-    public JsonObject ResolveConfig(JsonObject config, JsonObject scope) =>
-        _resolver?.ResolveConfig(config, scope) ?? (JsonObject)TemplateResolver.Resolve(config, scope)!;
+    public JsonObject ResolveConfig(JsonObject config, JsonObject scope)
+    {
+        if (_resolver is not null)
+        {
+            return _resolver.ResolveConfig(config, scope);
+        }
+        if (PerItemField is null)
+        {
+            return (JsonObject)TemplateResolver.Resolve(config, scope)!;
+        }
+        var resolved = new JsonObject();
+        foreach (var (name, value) in config)
+        {
+            resolved[name] = name == PerItemField ? value?.DeepClone() : TemplateResolver.Resolve(value, scope);
+        }
+        return resolved;
+    }
 
     /// <summary>Reads the resolved config (naming a bad field) and runs the step.</summary>
     public Task<StepResult> ExecuteAsync(JsonObject resolvedConfig, StepContext context, CancellationToken ct) =>
         _run(ReadConfig(resolvedConfig), context, ct);
+
+    /// <summary>Looks again at a waiting resumable step, with the config stored when it started.</summary>
+    public Task<StepResult> ResumeAsync(JsonObject storedConfig, StepContext context, CancellationToken ct) =>
+        (_resume ?? throw new InvalidOperationException($"Step type '{Name}' does not resume."))(ReadConfig(storedConfig), context, ct);
 
     /// <summary>Reads a resolved config into its record; the message names the field that is wrong.</summary>
     public object ReadConfig(JsonObject resolvedConfig)
@@ -124,6 +154,10 @@ public sealed class StepRegistry
     private static StepDescriptor Create<TConfig>(IStep step, StepTypeAttribute attribute) where TConfig : class
     {
         var typed = (IStep<TConfig>)step;
-        return new StepDescriptor(attribute, typeof(TConfig), (config, context, ct) => typed.ExecuteAsync((TConfig)config, context, ct), step as IResolvesOwnTemplates);
+        Func<object, StepContext, CancellationToken, Task<StepResult>>? resume = step is IResumableStep<TConfig> resumable
+            ? (config, context, ct) => resumable.ResumeAsync((TConfig)config, context, ct)
+            : null;
+        return new StepDescriptor(attribute, typeof(TConfig), (config, context, ct) => typed.ExecuteAsync((TConfig)config, context, ct), resume,
+            step as IResolvesOwnTemplates);
     }
 }

@@ -23,4 +23,11 @@ public sealed class StepTypeAttribute(string name) : Attribute
     /// render); 0 means the engine's default (<c>Engine:DefaultStepTimeout</c>).
     /// </summary>
     public int DefaultTimeoutMinutes { get; init; }
+
+    /// <summary>
+    /// The config field resolved once per item by the step itself (<c>foreach</c>'s <c>input</c>), where templates may
+    /// also read <c>${item}</c> and <c>${index}</c>. The engine resolves the rest of the config and hands the step the
+    /// run's template scope (<see cref="StepContext.TemplateScope"/>).
+    /// </summary>
+    public string? PerItemField { get; init; }
 }

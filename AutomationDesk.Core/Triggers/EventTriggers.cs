@@ -10,9 +10,10 @@ using Microsoft.EntityFrameworkCore;
 namespace AutomationDesk.Core.Triggers;
 
 /// <summary>
-/// Starts the workflows whose <c>event</c> trigger listens to a run that just ended. Each started run's trigger input
+/// Starts the workflows that follow a run that just ended: those whose <c>event</c> trigger listens to it, and its
+/// workflow's error workflow (<c>settings.onFailure</c>) when it failed for good. An event-started run's trigger input
 /// is the finished run's summary, with the <c>chain</c> of runs that led to it, so a loop of workflows that start each
-/// other is cut at <see cref="MaxChainLength"/> runs.
+/// other is cut at <see cref="MaxChainLength"/> runs. An error workflow's own failure starts no other.
 /// </summary>
 public sealed class EventTriggers(
     IDbContextFactory<DeskDbContext> dbFactory, CompiledWorkflowCache cache, ExecutionLauncher launcher, NotificationService notifications,
@@ -24,9 +25,13 @@ public sealed class EventTriggers(
     public const string Succeeded = "succeeded";
     public const string Failed = "failed";
 
+    /// <summary>The trigger kind of a run an error workflow makes for a failed run.</summary>
+    public const string ErrorTriggerKind = "error";
+
     public static readonly IReadOnlyList<string> Outcomes = [Succeeded, Failed];
 
     private static readonly Actor EventActor = new(ActorKind.System, "event trigger");
+    private static readonly Actor ErrorActor = new(ActorKind.System, "error workflow");
 
     /// <summary>
     /// Called once when a run ends. Costs one query when no workflow listens to this one; definitions are read only
@@ -34,8 +39,15 @@ public sealed class EventTriggers(
     /// </summary>
     public async Task FireAsync(Execution.Execution finished, CancellationToken ct)
     {
-        if (finished.Status is not (ExecutionStatus.Succeeded or ExecutionStatus.Failed)
-            || finished.TriggerKind == ExecutionLauncher.TestTriggerKind || finished.DraftDefinitionJson is not null)
+        if (finished.TriggerKind == ExecutionLauncher.TestTriggerKind || finished.DraftDefinitionJson is not null)
+        {
+            return;
+        }
+        if (finished.Status is ExecutionStatus.Failed or ExecutionStatus.TimedOut && finished.TriggerKind != ErrorTriggerKind)
+        {
+            await StartErrorWorkflowAsync(finished, ct);
+        }
+        if (finished.Status is not (ExecutionStatus.Succeeded or ExecutionStatus.Failed))
         {
             return;
         }
@@ -73,6 +85,48 @@ public sealed class EventTriggers(
                 // Disabled or deleted since the query: the other listeners still start, and the finished run says why this one did not.
                 AddLog(db, finished, LogLevelName.Warning, $"Event trigger of '{listener.Name}' did not start: {e.Message}", null);
             }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Starts the workflow's error workflow once for a run that failed for good, with the run's summary as its trigger
+    /// (<c>{ id, workflowId, workflow, status, error, failedStep, correlationId, startedAt, finishedAt }</c>).
+    /// </summary>
+    private async Task StartErrorWorkflowAsync(Execution.Execution failed, CancellationToken ct)
+    {
+        var compiled = cache.TryGet(failed.WorkflowId, failed.WorkflowVersion, out var known) ? known : null;
+        if (compiled?.Definition.Settings?.OnFailure is not { } onFailure)
+        {
+            return;
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.Executions.AnyAsync(e => e.ParentExecutionId == failed.Id && e.TriggerKind == ErrorTriggerKind, ct))
+        {
+            return;
+        }
+        var step = failed.Steps.FirstOrDefault(s => s.StepId == failed.CurrentStepId && s.Status is StepStatus.Failed or StepStatus.Succeeded);
+        var summary = new JsonObject
+        {
+            ["id"] = failed.Id,
+            ["workflowId"] = failed.WorkflowId,
+            ["workflow"] = failed.WorkflowName,
+            ["status"] = failed.Status.ToString(),
+            ["error"] = failed.ErrorHuman,
+            ["failedStep"] = step is null ? null : new JsonObject { ["id"] = step.StepId, ["name"] = step.Name, ["type"] = step.Type, ["error"] = step.ErrorHuman },
+            ["trigger"] = failed.TriggerKind,
+            ["correlationId"] = failed.CorrelationId,
+            ["startedAt"] = failed.StartedAt,
+            ["finishedAt"] = failed.FinishedAt,
+        };
+        try
+        {
+            await launcher.StartAsync(onFailure.WorkflowId, new RunRequest(ErrorTriggerKind, summary, failed.CorrelationId, failed.Id), ErrorActor, ct);
+            AddLog(db, failed, LogLevelName.Information, "Error workflow started", new JsonObject { ["workflowId"] = onFailure.WorkflowId });
+        }
+        catch (DeskProblemException e)
+        {
+            AddLog(db, failed, LogLevelName.Warning, $"The error workflow did not start: {e.Message}", new JsonObject { ["workflowId"] = onFailure.WorkflowId });
         }
         await db.SaveChangesAsync(ct);
     }

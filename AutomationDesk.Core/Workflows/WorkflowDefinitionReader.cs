@@ -19,6 +19,9 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
     public static readonly IReadOnlyList<string> TemplateRoots =
         ["trigger", "webhook", "steps", "workflow", "execution", "secrets", "vars", "now", "today"];
 
+    /// <summary>What a step's per-item field (<c>foreach</c>'s <c>input</c>) may also read: the item and its position.</summary>
+    public static readonly IReadOnlyList<string> ItemTemplateRoots = ["item", "index"];
+
     private static readonly string[] NotifyEvents = ["started", "succeeded", "failed"];
 
     private const string NoControlCharacters = "No control characters (line breaks, tabs and the like).";
@@ -194,10 +197,11 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
         {
             var step = steps[i];
             var before = upstream.GetValueOrDefault(step.Id) ?? new HashSet<string>();
+            var perItem = registry.Find(step.Type)?.PerItemField;
             // Each config property on its own, so a bad template is reported at the field that holds it.
             foreach (var (name, value) in step.Config)
             {
-                CheckTemplates(value, $"steps[{i}].config.{name}", before, ids, step.Id, errors);
+                CheckTemplates(value, $"steps[{i}].config.{name}", before, ids, step.Id, errors, perItem: name == perItem);
             }
             CheckTemplates(step.When, $"steps[{i}].when", before, ids, step.Id, errors);
         }
@@ -260,7 +264,8 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
         }
     }
 
-    private static void CheckTemplates(JsonNode? value, string path, IReadOnlySet<string> upstream, IReadOnlySet<string> ids, string stepId, ValidationErrors errors)
+    private static void CheckTemplates(
+        JsonNode? value, string path, IReadOnlySet<string> upstream, IReadOnlySet<string> ids, string stepId, ValidationErrors errors, bool perItem = false)
     {
         List<TemplateExpression> expressions;
         try
@@ -275,9 +280,14 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
         foreach (var expression in expressions)
         {
             var segments = expression.Path.Segments;
+            if (perItem && ItemTemplateRoots.Contains(expression.Path.Root))
+            {
+                continue;
+            }
             if (!TemplateRoots.Contains(expression.Path.Root))
             {
-                errors.Add(path, $"Template '${{{expression.Path.Text}}}' starts with '{expression.Path.Root}': use one of {string.Join(", ", TemplateRoots)}.");
+                var roots = perItem ? TemplateRoots.Concat(ItemTemplateRoots) : TemplateRoots;
+                errors.Add(path, $"Template '${{{expression.Path.Text}}}' starts with '{expression.Path.Root}': use one of {string.Join(", ", roots)}.");
             }
             else if (expression.Path.Root == "steps")
             {
@@ -302,6 +312,10 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
         if (definition.Settings is not { } settings)
         {
             return;
+        }
+        if (settings.OnFailure is { } onFailure && onFailure.WorkflowId == Guid.Empty)
+        {
+            errors.Add("settings.onFailure.workflowId", "Choose the error workflow to start when a run fails.");
         }
         if (settings.MaxConcurrency is < 1 or > 64)
         {
