@@ -66,10 +66,11 @@ public sealed class ForeachTemplateRunTests : IAsyncLifetime
         var run = await RunsApi.WaitForStatusAsync(Desk.Viewer, executionId, "Succeeded", "Failed");
 
         Assert.True((string)run["status"]! == "Succeeded", run.ToJsonString());
+        var each = run["steps"]!.AsArray().Single(s => (string)s!["stepId"]! == "each")!["output"]!;
+        Assert.True((int)each["failed"]! == 0, $"Item runs failed: {each.ToJsonString()}");
+        Assert.Equal((Orders.Length, Orders.Length), ((int)each["count"]!, (int)each["succeeded"]!));
         Assert.Equal(Orders, _fulfilled.Order(StringComparer.Ordinal));
         Assert.All(_authorizations, header => Assert.Equal($"Bearer {Token}", header));
-        var each = run["steps"]!.AsArray().Single(s => (string)s!["stepId"]! == "each")!["output"]!;
-        Assert.Equal((Orders.Length, Orders.Length, 0), ((int)each["count"]!, (int)each["succeeded"]!, (int)each["failed"]!));
         var records = await Desk.Viewer.GetPageAsync("/api/v1/collections/fulfilled/records");
         Assert.Equal(Orders, records.Select(r => (string)r!["data"]!["order"]!).Order(StringComparer.Ordinal));
     }
