@@ -20,7 +20,7 @@ public sealed record ItemCounts(int Total, int Held, int InFlight, int Succeeded
 /// The runs a step starts and waits for (<c>workflow.run</c>, <c>foreach</c>). A child carries its parent run and step
 /// and the parent's correlation id. A foreach writes all its items' runs held at once, so every item is a row from the
 /// start, and releases them a few at a time. When a child ends, its parent is woken; a parent that went
-/// <c>Waiting</c> at the moment a child ended looks again (<see cref="RecheckAsync"/>), so no end is missed; and a
+/// <c>Waiting</c> at the moment a child ended looks again (<see cref="CountEndedAsync"/>), so no end is missed; and a
 /// restart dispatches every waiting run, so an end whose wake was lost in a crash is seen then.
 /// The launcher is taken from <paramref name="services"/> when first used: it needs the step registry, which holds the
 /// steps that use this class, so asking for it in the constructor would be a cycle.
@@ -36,6 +36,7 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
     public const string TriggerKind = "subworkflow";
 
     private const int ItemsPerCommit = 500;
+    private static readonly ExecutionStatus[] FinalStatuses = Enum.GetValues<ExecutionStatus>().Where(s => s.IsFinal()).ToArray();
     private static readonly Actor Starter = new(ActorKind.System, "sub-workflow");
 
     /// <summary>The child this step started, or a new one started now (a step run again after a crash finds the one it started).</summary>
@@ -199,16 +200,14 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
     }
 
     /// <summary>
-    /// Called after a run went back to waiting for its children: a child that ended since <paramref name="since"/> may
-    /// have found the run still on its worker and not woken it, so the run wakes itself.
+    /// How many of a run's sub-workflow runs have ended. Taken before the run's steps look at their children and again
+    /// once the run waits: a child that ended in between found the run on its worker and could not wake it, so the run
+    /// wakes itself.
     /// </summary>
-    public async Task RecheckAsync(Guid parentId, DateTimeOffset since, CancellationToken ct)
+    public async Task<int> CountEndedAsync(Guid parentId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Executions.AnyAsync(e => e.ParentExecutionId == parentId && e.ParentStepId != null && e.FinishedAt >= since, ct))
-        {
-            await WakeAsync(parentId, ct);
-        }
+        return await db.Executions.CountAsync(e => e.ParentExecutionId == parentId && e.ParentStepId != null && FinalStatuses.Contains(e.Status), ct);
     }
 
     /// <summary>Refuses a child that would nest deeper than <see cref="MaxDepth"/>, naming the chain of workflows.</summary>

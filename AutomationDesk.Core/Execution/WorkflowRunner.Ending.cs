@@ -109,10 +109,12 @@ public sealed partial class WorkflowRunner
             {
                 await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
             }
-            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused && execution.Steps.Any(s => s.Status == StepStatus.Waiting && IsResumable(s)))
+            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused && _childEndsSeen is { } seen
+                && execution.Steps.Any(s => s.Status == StepStatus.Waiting && IsResumable(s))
+                && await runner._children.CountEndedAsync(execution.Id, ct) > seen)
             {
-                // A child that ended while this worker held the run could not wake it: look once more now that it waits.
-                await runner._children.RecheckAsync(execution.Id, _claimedAt - TimeSpan.FromSeconds(1), ct);
+                // A child ended while this worker held the run and could not wake it: the run wakes itself.
+                await runner._children.WakeAsync(execution.Id, ct);
             }
             else if (execution.Status == ExecutionStatus.Succeeded)
             {

@@ -16,7 +16,7 @@ public sealed partial class WorkflowRunner
         private readonly Dictionary<string, StepRun> _rows = execution.Steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
         private readonly Dictionary<Task<StepOutcome>, StepRun> _running = [];
         private readonly HashSet<string> _resumed = new(StringComparer.Ordinal);
-        private readonly DateTimeOffset _claimedAt = runner._time.GetUtcNow();
+        private int? _childEndsSeen;
         private readonly List<StepRun> _changedSteps = [];
         private readonly List<ExecutionLog> _logs = [];
         private readonly SecretMasker _masker = new(secretValues.Values.Concat(connectionSecrets));
@@ -93,6 +93,10 @@ public sealed partial class WorkflowRunner
                     {
                         await AfterFinishAsync(ct);
                         return;
+                    }
+                    if (_childEndsSeen is null && (toResume.Count > 0 || toStart.Any(IsResumable)))
+                    {
+                        _childEndsSeen = await runner._children.CountEndedAsync(execution.Id, ct);
                     }
                     foreach (var row in toStart)
                     {
@@ -235,7 +239,8 @@ public sealed partial class WorkflowRunner
                     {
                         continue;
                     }
-                    if (upstream.Count > 0 && upstream.All(u => u.Status == StepStatus.Skipped))
+                    // A stop step that did not stop the run is a gate left open: the steps after it run.
+                    if (upstream.Count > 0 && upstream.All(u => u.Status == StepStatus.Skipped && u.Type != StopStep.TypeName))
                     {
                         Skip(row, "every step it depends on was skipped");
                         changed = true;

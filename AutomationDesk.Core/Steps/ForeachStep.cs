@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Execution.Templates;
@@ -145,7 +146,7 @@ public sealed record ForeachConfig : IValidatableConfig
     {
         if (Items.Count > MaxItems)
         {
-            yield return ("items", $"{Items.Count} items: a loop takes at most {MaxItems:N0}.");
+            yield return ("items", string.Create(CultureInfo.InvariantCulture, $"{Items.Count:N0} items: a loop takes at most {MaxItems:N0}."));
         }
         if (WorkflowId == Guid.Empty)
         {

@@ -4,11 +4,14 @@ namespace AutomationDesk.Core.Steps;
 
 /// <summary>
 /// Ends the run at once, succeeded or failed, with a message: the steps not yet run are <c>Skipped</c> and the steps
-/// still running on other branches are cancelled. Put a <c>when</c> on it ("nothing to do today").
+/// still running on other branches are cancelled. Put a <c>when</c> on it ("nothing to do today"); when its condition
+/// does not hold it is skipped and the steps after it run as if it were not there.
 /// </summary>
-[StepType("stop", Label = "Stop")]
+[StepType(TypeName, Label = "Stop")]
 public sealed class StopStep : IStep<StopConfig>
 {
+    public const string TypeName = "stop";
+
     public Task<StepResult> ExecuteAsync(StopConfig config, StepContext context, CancellationToken ct)
     {
         var failed = config.Status == StopConfig.Failed;
