@@ -74,6 +74,7 @@ public static class DeskCoreServices
         services.AddSingleton<WorkflowImporter>();
         services.AddSingleton<WorkflowExporter>();
         services.AddSingleton<WorkflowBulk>();
+        services.AddSingleton<WorkflowTemplates>();
         services.AddSingleton<CompiledWorkflowCache>();
         services.AddSingleton<ExecutionLauncher>();
         services.AddSingleton<WorkflowRunner>();

@@ -35,6 +35,7 @@ app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapWorkflowTransferApi();
+app.MapTemplatesApi();
 app.MapExecutionsApi();
 app.MapArtifactsApi();
 app.MapDeadLettersApi();

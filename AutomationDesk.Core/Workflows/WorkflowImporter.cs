@@ -67,7 +67,8 @@ public sealed class WorkflowImporter(
     public const int MaxWorkflows = 200;
 
     private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
-    private static readonly string[] ExportFields = ["workflows", "exportedAt", "connections"];
+    /// <summary>An export file's fields; a template file adds its <c>template</c> metadata, which an import passes over.</summary>
+    private static readonly string[] ExportFields = ["workflows", "exportedAt", "connections", WorkflowTemplates.MetadataField];
 
     /// <param name="createConnections">
     /// Whether the connections the file names and the desk lacks are created (an Admin's import); otherwise they are

@@ -38,6 +38,9 @@ public sealed partial class WorkflowEditor : IDisposable
 
     [Parameter] public Guid? Id { get; set; }
 
+    /// <summary>The template this workflow was just made from: the editor then lists what the template still needs.</summary>
+    [SupplyParameterFromQuery(Name = "template")] public string? FromTemplate { get; set; }
+
     [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
 
     private IEnumerable<StepDescriptor> StepTypes => Registry.All.OrderBy(d => d.Label, StringComparer.Ordinal);

@@ -163,6 +163,10 @@ public sealed partial class WorkflowList : IDisposable
         }
     }
 
+    /// <summary>The gallery creates the workflows and opens the editor itself; the list only needs the dialog.</summary>
+    private async Task OpenTemplatesAsync() =>
+        await Dialogs.ShowAsync<TemplateGallery>("New from template", new DialogOptions { MaxWidth = MaxWidth.Large, FullWidth = true, CloseButton = true });
+
     private async Task DeleteAsync(WorkflowRow row)
     {
         _confirmDelete = null;
