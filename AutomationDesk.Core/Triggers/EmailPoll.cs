@@ -104,7 +104,7 @@ public sealed partial class EmailPoll(
             var uid = summary.UniqueId.Id;
             try
             {
-                await launcher.StartAsync(workflow.WorkflowId, new RunRequest(TriggerTypes.Email, body), EmailActor, (db, executionId) =>
+                await launcher.StartAsync(workflow.WorkflowId, new RunRequest(TriggerTypes.Email, new JsonObject { ["body"] = body }), EmailActor, (db, executionId) =>
                 {
                     foreach (var artifact in staged)
                     {

@@ -83,7 +83,7 @@ public sealed class FilePoll(IDbContextFactory<DeskDbContext> dbFactory, Executi
             var row = new TakenFile { WorkflowId = workflow.WorkflowId, Path = path, Size = size, ModifiedAt = modified };
             try
             {
-                await launcher.StartAsync(workflow.WorkflowId, new RunRequest(TriggerTypes.File, body), FileActor, (db, executionId) =>
+                await launcher.StartAsync(workflow.WorkflowId, new RunRequest(TriggerTypes.File, new JsonObject { ["body"] = body }), FileActor, (db, executionId) =>
                 {
                     row.ExecutionId = executionId;
                     row.TakenAt = time.GetUtcNow();
