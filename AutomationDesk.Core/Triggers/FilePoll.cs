@@ -63,7 +63,7 @@ public sealed class FilePoll(IDbContextFactory<DeskDbContext> dbFactory, Executi
             var path = FileTriggerPaths.Relative(Root, file.FullName);
             var size = file.Length;
             var modified = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
-            if (taken.FirstOrDefault(t => t.Path == path && t.Size == size && t.ModifiedAt == modified) is { } earlier)
+            if (taken.FirstOrDefault(t => t.Path == path && t.Size == size && t.ModifiedTicks == modified.UtcTicks) is { } earlier)
             {
                 // Its run was recorded before the desk stopped: only what comes after the run is left to do.
                 await SettleAsync(trigger, file, earlier.Id, ct);
@@ -80,7 +80,7 @@ public sealed class FilePoll(IDbContextFactory<DeskDbContext> dbFactory, Executi
                 break;
             }
             var body = await BodyAsync(file, path, size, modified, ct);
-            var row = new TakenFile { WorkflowId = workflow.WorkflowId, Path = path, Size = size, ModifiedAt = modified };
+            var row = new TakenFile { WorkflowId = workflow.WorkflowId, Path = path, Size = size, ModifiedTicks = modified.UtcTicks };
             try
             {
                 await launcher.StartAsync(workflow.WorkflowId, new RunRequest(TriggerTypes.File, new JsonObject { ["body"] = body }), FileActor, (db, executionId) =>

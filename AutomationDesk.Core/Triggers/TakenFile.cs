@@ -14,7 +14,8 @@ public sealed class TakenFile
     /// <summary>The file's path relative to <c>Files:Root</c>, with forward slashes.</summary>
     public string Path { get; set; } = "";
     public long Size { get; set; }
-    public DateTimeOffset ModifiedAt { get; set; }
+    /// <summary>The file's modification time in UTC ticks: exact, where a stored time would lose the last digits.</summary>
+    public long ModifiedTicks { get; set; }
     public Guid ExecutionId { get; set; }
     public DateTimeOffset TakenAt { get; set; }
 }

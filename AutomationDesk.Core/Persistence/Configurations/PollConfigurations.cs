@@ -26,7 +26,7 @@ internal sealed class TakenFileConfiguration : IEntityTypeConfiguration<TakenFil
     {
         builder.Property(f => f.Path).HasMaxLength(1000);
         // The same file seen twice at once (two nodes) gives one row, so one run.
-        builder.HasIndex(f => new { f.WorkflowId, f.Path, f.Size, f.ModifiedAt }).IsUnique();
+        builder.HasIndex(f => new { f.WorkflowId, f.Path, f.Size, f.ModifiedTicks }).IsUnique();
         builder.HasOne<Workflow>().WithMany().HasForeignKey(f => f.WorkflowId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -896,7 +896,7 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<Guid>("ExecutionId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ModifiedAt")
+                    b.Property<long>("ModifiedTicks")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Path")
@@ -915,7 +915,7 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkflowId", "Path", "Size", "ModifiedAt")
+                    b.HasIndex("WorkflowId", "Path", "Size", "ModifiedTicks")
                         .IsUnique();
 
                     b.ToTable("TakenFiles");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationDesk.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261207161406_triggers_PolledTriggers")]
+    [Migration("20261207165234_triggers_PolledTriggers")]
     partial class triggers_PolledTriggers
     {
         /// <inheritdoc />
@@ -899,7 +899,7 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<Guid>("ExecutionId")
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("ModifiedAt")
+                    b.Property<long>("ModifiedTicks")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Path")
@@ -918,7 +918,7 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("WorkflowId", "Path", "Size", "ModifiedAt")
+                    b.HasIndex("WorkflowId", "Path", "Size", "ModifiedTicks")
                         .IsUnique();
 
                     b.ToTable("TakenFiles");

@@ -20,7 +20,7 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     WorkflowId = table.Column<Guid>(type: "TEXT", nullable: false),
                     Path = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
                     Size = table.Column<long>(type: "INTEGER", nullable: false),
-                    ModifiedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ModifiedTicks = table.Column<long>(type: "INTEGER", nullable: false),
                     ExecutionId = table.Column<Guid>(type: "TEXT", nullable: false),
                     TakenAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -64,9 +64,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_TakenFiles_WorkflowId_Path_Size_ModifiedAt",
+                name: "IX_TakenFiles_WorkflowId_Path_Size_ModifiedTicks",
                 table: "TakenFiles",
-                columns: new[] { "WorkflowId", "Path", "Size", "ModifiedAt" },
+                columns: new[] { "WorkflowId", "Path", "Size", "ModifiedTicks" },
                 unique: true);
         }
 
