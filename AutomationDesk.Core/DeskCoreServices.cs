@@ -110,6 +110,14 @@ public static class DeskCoreServices
         services.AddSingleton<ScheduleFiring>();
         services.AddSingleton<ScheduleWatch>();
         services.AddSingleton<ScheduleActions>();
+        services.AddOptions<FilesOptions>().BindConfiguration("Files");
+        services.AddSingleton(sp => new FilePoll(
+            sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), sp.GetRequiredService<ExecutionLauncher>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<FilesOptions>>().Value.Root is { Length: > 0 } filesRoot
+                ? Path.GetFullPath(filesRoot)
+                : Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "files")));
+        services.AddSingleton<EmailPoll>();
+        services.AddSingleton<TriggerPoller>();
         return services;
     }
 }

@@ -38,6 +38,7 @@ public static class DeskWebServices
         services.AddOptions<ConnectionHealthOptions>().BindConfiguration(ConnectionHealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ShutdownGrace>();
         services.AddHostedService<ChannelDeliveryLoop>();
+        services.AddHostedService<TriggerPollLoop>();
 
         // Notifications, collections, audit and admin pages.
         services.AddSingleton<NotificationInbox>();

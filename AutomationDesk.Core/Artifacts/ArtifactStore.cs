@@ -17,8 +17,44 @@ public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IO
     /// <summary>Keeps <paramref name="content"/> as an artifact of the run; over <see cref="MaxBytes"/> it is refused and nothing is kept.</summary>
     public async Task<Artifact> SaveAsync(Guid executionId, string stepId, string name, string? contentType, Stream content, CancellationToken ct)
     {
+        var artifact = NewArtifact(executionId, stepId, name, contentType);
+        await WriteAsync(artifact, PathOf(executionId, artifact.Id), content, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Artifacts.Add(artifact);
+        await db.SaveChangesAsync(ct);
+        return artifact;
+    }
+
+    /// <summary>
+    /// Writes an artifact for a run that is not written yet (an email trigger's attachment): the file waits under
+    /// <c>staged/</c> until <see cref="Attach"/> gives it to the run in the run's own commit. A staged file whose run
+    /// never came (the desk stopped in between) belongs to nobody and is never listed.
+    /// </summary>
+    public async Task<StagedArtifact> StageAsync(string stepId, string name, string? contentType, Stream content, CancellationToken ct)
+    {
+        var artifact = NewArtifact(Guid.Empty, stepId, name, contentType);
+        var staged = Path.Combine(Root, "staged", artifact.Id.ToString("N"));
+        await WriteAsync(artifact, staged, content, ct);
+        return new StagedArtifact(artifact, staged);
+    }
+
+    /// <summary>Moves a staged file to its run and adds its row to <paramref name="db"/>, to be saved with the run.</summary>
+    public void Attach(DeskDbContext db, StagedArtifact staged, Guid executionId)
+    {
+        staged.Artifact.ExecutionId = executionId;
+        var path = PathOf(executionId, staged.Artifact.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.Move(staged.Path, path);
+        db.Artifacts.Add(staged.Artifact);
+    }
+
+    /// <summary>Deletes a staged file that will not be attached (its run was not started).</summary>
+    public static void Discard(StagedArtifact staged) => File.Delete(staged.Path);
+
+    private Artifact NewArtifact(Guid executionId, string stepId, string name, string? contentType)
+    {
         var now = time.GetUtcNow();
-        var artifact = new Artifact
+        return new Artifact
         {
             Id = Guid.CreateVersion7(now),
             ExecutionId = executionId,
@@ -27,7 +63,10 @@ public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IO
             ContentType = string.IsNullOrWhiteSpace(contentType) ? "application/octet-stream" : contentType,
             CreatedAt = now,
         };
-        var path = PathOf(executionId, artifact.Id);
+    }
+
+    private async Task WriteAsync(Artifact artifact, string path, Stream content, CancellationToken ct)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var temporary = path + ".part";
         try
@@ -52,10 +91,6 @@ public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IO
         {
             File.Delete(temporary);
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        db.Artifacts.Add(artifact);
-        await db.SaveChangesAsync(ct);
-        return artifact;
     }
 
     public async Task<IReadOnlyList<Artifact>> ListAsync(Guid executionId, CancellationToken ct)
@@ -88,5 +123,8 @@ public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IO
         return clean.Length > 200 ? clean[..200] : clean;
     }
 }
+
+/// <summary>An artifact written but not yet given to a run: its row (without a run) and where its file waits.</summary>
+public sealed record StagedArtifact(Artifact Artifact, string Path);
 
 public sealed class ArtifactTooLargeException(string message) : Exception(message);

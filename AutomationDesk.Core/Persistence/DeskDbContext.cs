@@ -34,6 +34,8 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<ScheduleState> ScheduleStates => Set<ScheduleState>();
+    public DbSet<TriggerPoll> TriggerPolls => Set<TriggerPoll>();
+    public DbSet<TakenFile> TakenFiles => Set<TakenFile>();
     public DbSet<WebhookEvent> WebhookEvents => Set<WebhookEvent>();
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<InboxSource> InboxSources => Set<InboxSource>();

@@ -12,12 +12,17 @@ public sealed class ScheduleActions(
     IDbContextFactory<DeskDbContext> dbFactory, CompiledWorkflowCache cache, IScheduleRegistry registry, ExecutionLauncher launcher,
     ScheduleFiring firing, ScheduleOverview overview, AuditTrail audit, TimeProvider time)
 {
-    /// <summary>Pauses or resumes; null when the workflow is unknown or not a schedule. Fires due while paused are not missed.</summary>
+    /// <summary>
+    /// Pauses or resumes a schedule, or an email or file trigger (which then does not poll); null when the workflow is
+    /// unknown or none of these. Fires due while paused are not missed; messages and files that came meanwhile are taken on resume.
+    /// </summary>
     public async Task<ScheduleView?> SetPausedAsync(Guid workflowId, bool paused, Actor actor, CancellationToken ct)
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            if (await ScheduledWorkflow.LoadAsync(db, cache, workflowId, ct) is not { } schedule)
+            var name = (await ScheduledWorkflow.LoadAsync(db, cache, workflowId, ct))?.Name
+                ?? (await PolledWorkflow.LoadAsync(db, cache, [workflowId], ct)).SingleOrDefault()?.Name;
+            if (name is null)
             {
                 return null;
             }
@@ -34,7 +39,7 @@ public sealed class ScheduleActions(
             }
             state.Paused = paused;
             state.UpdatedAt = now;
-            audit.Record(db, actor, paused ? "schedule.pause" : "schedule.resume", $"workflow:{workflowId}", new { schedule.Name });
+            audit.Record(db, actor, paused ? "schedule.pause" : "schedule.resume", $"workflow:{workflowId}", new { Name = name });
             await db.SaveChangesAsync(ct);
         }
         await registry.SyncAsync(workflowId, ct);

@@ -15,6 +15,7 @@ internal static class TriggerRules
         var sections = new (string Name, object? Value)[]
         {
             (TriggerTypes.Schedule, trigger.Schedule), (TriggerTypes.Webhook, trigger.Webhook), (TriggerTypes.Event, trigger.Event),
+            (TriggerTypes.Email, trigger.Email), (TriggerTypes.File, trigger.File),
         };
         foreach (var (name, value) in sections.Where(s => s.Value is not null && s.Name != trigger.Type))
         {
@@ -80,6 +81,63 @@ internal static class TriggerRules
             case TriggerTypes.Event when trigger.Event.On.Count == 0 || trigger.Event.On.Any(o => !EventTriggers.Outcomes.Contains(o)):
                 errors.Add("trigger.event.on", $"A list of the outcomes that start this workflow: {string.Join(", ", EventTriggers.Outcomes)}.");
                 break;
+            case TriggerTypes.Email when trigger.Email is null:
+                errors.Add("trigger.email", "An email trigger needs 'email' with the 'connection' of the mailbox to read.");
+                break;
+            case TriggerTypes.Email:
+                CheckEmail(trigger.Email, errors);
+                break;
+            case TriggerTypes.File when trigger.File is null:
+                errors.Add("trigger.file", "A file trigger needs 'file' with the 'folder' to watch.");
+                break;
+            case TriggerTypes.File:
+                CheckFile(trigger.File, errors);
+                break;
+        }
+    }
+
+    private static void CheckEmail(EmailTrigger email, ValidationErrors errors)
+    {
+        if (string.IsNullOrWhiteSpace(email.Connection))
+        {
+            errors.Add("trigger.email.connection", "Required: the name of the imap connection of the mailbox to read.");
+        }
+        else if (email.Connection.Contains("${", StringComparison.Ordinal))
+        {
+            // The run masks the secrets of the connections its definition names: a name known only later could not be.
+            errors.Add("trigger.email.connection", "A connection is named as it is, not with a template.");
+        }
+        else if (!Connections.ConnectionStore.IsValidName(email.Connection))
+        {
+            errors.Add("trigger.email.connection", $"'{email.Connection}' is not a connection name.");
+        }
+        if (string.IsNullOrWhiteSpace(email.Folder) || email.Folder.Length > 200 || DefinitionLimits.HasControlCharacter(email.Folder))
+        {
+            errors.Add("trigger.email.folder", "The mailbox folder to read, 1 to 200 characters (INBOX when left out).");
+        }
+        if (email.Every < TriggerPoller.MinEmailEvery || email.Every > TriggerPoller.MaxEvery)
+        {
+            errors.Add("trigger.email.every", "Between 10 seconds and 1 day.");
+        }
+    }
+
+    private static void CheckFile(FileTrigger file, ValidationErrors errors)
+    {
+        if (FileTriggerPaths.FolderProblem(file.Folder) is { } problem)
+        {
+            errors.Add("trigger.file.folder", problem);
+        }
+        if (FileTriggerPaths.PatternProblem(file.Pattern) is { } patternProblem)
+        {
+            errors.Add("trigger.file.pattern", patternProblem);
+        }
+        if (file.Every < TriggerPoller.MinFileEvery || file.Every > TriggerPoller.MaxEvery)
+        {
+            errors.Add("trigger.file.every", "Between 1 second and 1 day.");
+        }
+        if (!FileTriggerPaths.ThenChoices.Contains(file.Then))
+        {
+            errors.Add("trigger.file.then", "Must be move, delete or keep.");
         }
     }
 }

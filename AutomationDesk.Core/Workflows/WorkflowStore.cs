@@ -32,6 +32,7 @@ public sealed class WorkflowStore(
         var copied = copiedId is null ? null : await db.Workflows.Where(w => w.Id == copiedId).Select(w => w.DefinitionJson).SingleOrDefaultAsync(ct);
         definition = signing.ForStorage(definition, copied);
         await CheckEventSourceAsync(db, definition, ct);
+        await CheckMailboxAsync(db, definition, ct);
         var now = time.GetUtcNow();
         var workflow = new Workflow { Id = Guid.CreateVersion7(now), CreatedAt = now };
         Apply(workflow, definition, 1, now);
@@ -49,6 +50,7 @@ public sealed class WorkflowStore(
         var definition = reader.Read(WithoutServerFields(json, id));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await CheckEventSourceAsync(db, definition, ct);
+        await CheckMailboxAsync(db, definition, ct);
         var workflow = await db.Workflows.SingleOrDefaultAsync(w => w.Id == id, ct);
         if (workflow is null)
         {
@@ -194,6 +196,23 @@ public sealed class WorkflowStore(
             throw new WorkflowValidationException(new Dictionary<string, string[]>
             {
                 ["trigger.event.workflowId"] = [$"There is no workflow {trigger.WorkflowId}: an event trigger names the workflow whose runs start this one."],
+            });
+        }
+    }
+
+    /// <summary>
+    /// An email trigger's connection, when it exists, must be an imap one. A missing one is allowed (an import or a
+    /// template names it before an Admin adds it): each poll then says it is missing.
+    /// </summary>
+    private static async Task CheckMailboxAsync(DeskDbContext db, WorkflowDefinition definition, CancellationToken ct)
+    {
+        if (definition.Trigger.Email is { } trigger
+            && await db.Connections.Where(c => c.Name == trigger.Connection).Select(c => c.Type).SingleOrDefaultAsync(ct) is { } type
+            && type != Connections.ImapConnection.TypeName)
+        {
+            throw new WorkflowValidationException(new Dictionary<string, string[]>
+            {
+                ["trigger.email.connection"] = [$"'{trigger.Connection}' is a {type} connection: an email trigger reads an {Connections.ImapConnection.TypeName} connection."],
             });
         }
     }

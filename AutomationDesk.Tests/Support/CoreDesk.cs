@@ -23,11 +23,13 @@ public sealed class CoreDesk : IAsyncDisposable
 
     private readonly string _folder;
     private readonly ServiceProvider _services;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
 
-    private CoreDesk(string folder, ServiceProvider services)
+    private CoreDesk(string folder, ServiceProvider services, IReadOnlyDictionary<string, string?>? settings)
     {
         _folder = folder;
         _services = services;
+        _settings = settings;
     }
 
     public FakeTimeProvider Time => Get<FakeTimeProvider>();
@@ -37,9 +39,25 @@ public sealed class CoreDesk : IAsyncDisposable
     public string DatabasePath => Path.Combine(_folder, "desk.db");
 
     /// <summary>A migrated desk. <paramref name="settings"/> adds or overrides configuration (e.g. <c>Http:AllowPrivateNetworks</c>).</summary>
-    public static async Task<CoreDesk> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    public static Task<CoreDesk> StartAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        StartInAsync(Path.Combine(Path.GetTempPath(), "desk-core-" + Guid.NewGuid().ToString("N")), settings);
+
+    /// <summary>
+    /// A restart: this desk's services stop (in-memory state is gone) and a new desk opens the same database file and
+    /// folder, its clock where this one's was. Dispose the new desk, not this one.
+    /// </summary>
+    public async Task<CoreDesk> RestartAsync()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "desk-core-" + Guid.NewGuid().ToString("N"));
+        var now = Time.GetUtcNow();
+        await _services.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        var desk = await StartInAsync(_folder, _settings);
+        desk.Time.SetUtcNow(now);
+        return desk;
+    }
+
+    private static async Task<CoreDesk> StartInAsync(string folder, IReadOnlyDictionary<string, string?>? settings)
+    {
         Directory.CreateDirectory(folder);
         var values = new Dictionary<string, string?>
         {
@@ -64,7 +82,7 @@ public sealed class CoreDesk : IAsyncDisposable
         services.AddSingleton<RecordingDeskEvents>();
         services.AddSingleton<IDeskEvents>(sp => sp.GetRequiredService<RecordingDeskEvents>());
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
-        var desk = new CoreDesk(folder, provider);
+        var desk = new CoreDesk(folder, provider, settings);
         await using (var db = desk.NewDb())
         {
             await DeskDatabase.MigrateAsync(db, CancellationToken.None);

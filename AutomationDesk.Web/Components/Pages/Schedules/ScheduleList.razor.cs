@@ -92,7 +92,8 @@ public sealed partial class ScheduleList : IDisposable
 
     private void OnExecutionChanged(ExecutionSummary execution)
     {
-        if (execution.TriggerKind == Core.Workflows.TriggerTypes.Schedule && _items?.Any(s => s.WorkflowId == execution.WorkflowId) == true)
+        if (execution.TriggerKind is Core.Workflows.TriggerTypes.Schedule or Core.Workflows.TriggerTypes.Email or Core.Workflows.TriggerTypes.File
+            && _items?.Any(s => s.WorkflowId == execution.WorkflowId) == true)
         {
             _ = InvokeAsync(_reload.RequestAsync);
         }
