@@ -23,4 +23,16 @@ public sealed class StepTypeAttribute(string name) : Attribute
     /// render); 0 means the engine's default (<c>Engine:DefaultStepTimeout</c>).
     /// </summary>
     public int DefaultTimeoutMinutes { get; init; }
+
+    /// <summary>
+    /// The same in seconds, for a type whose work is short by nature (a code step's script: 1 s); 0 leaves it to
+    /// <see cref="DefaultTimeoutMinutes"/>.
+    /// </summary>
+    public int DefaultTimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// The longest <c>timeout</c> a step of this type may set, refused at save beyond it (a code step's script: 30 s);
+    /// 0 means only the engine's own ceiling applies.
+    /// </summary>
+    public int MaxTimeoutSeconds { get; init; }
 }
