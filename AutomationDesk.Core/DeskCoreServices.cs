@@ -38,6 +38,7 @@ public static class DeskCoreServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<EngineOptions>().BindConfiguration("Engine").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<HttpStepOptions>().BindConfiguration("Http").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CodeStepOptions>().BindConfiguration("Code").ValidateDataAnnotations().ValidateOnStart();
 
         foreach (var stepType in StepRegistry.StepTypesIn(typeof(DeskCoreServices).Assembly))
         {

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Workflows;
 
 namespace AutomationDesk.Core.Execution;
@@ -16,7 +17,7 @@ public sealed class CompiledWorkflow
         Dependencies = WorkflowGraph.Dependencies(definition.Steps);
         Positions = definition.Steps.Select((s, i) => (s.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
         var expressions = definition.Steps
-            .SelectMany(s => TemplateResolver.FindExpressions(s.Config).Concat(TemplateResolver.FindExpressions(s.When)))
+            .SelectMany(s => TemplateResolver.FindExpressions(LiteralTextAttribute.TemplatedPart(s.Type, s.Config)).Concat(TemplateResolver.FindExpressions(s.When)))
             .Concat(TemplateResolver.FindExpressions(definition.Settings?.Output))
             .ToList();
         SecretNames = expressions.Where(e => e.Path.Root == "secrets" && e.Path.Segments.Count > 1 && e.Path.Segments[1].Name is not null)

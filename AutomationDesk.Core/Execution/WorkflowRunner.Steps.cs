@@ -37,8 +37,8 @@ public sealed partial class WorkflowRunner
             {
                 return Task.FromResult(new StepOutcome(StepStatus.Failed, null, null, $"Its settings could not be resolved: {e.Message}", e.ToString(), []));
             }
-            var context = NewContext(row, descriptor);
             var timeout = step.Timeout ?? descriptor.DefaultTimeout ?? runner._options.DefaultStepTimeout;
+            var context = NewContext(row, descriptor, timeout);
             return RunStepAsync(attemptCt => descriptor.ExecuteAsync(resolved, context, attemptCt), context, timeout, resumed: false, ct);
         }
 
@@ -47,16 +47,17 @@ public sealed partial class WorkflowRunner
         {
             var step = Definition.Steps[row.Position];
             var descriptor = runner._registry.Find(step.Type)!;
-            var context = NewContext(row, descriptor);
             var timeout = step.Timeout ?? descriptor.DefaultTimeout ?? runner._options.DefaultStepTimeout;
+            var context = NewContext(row, descriptor, timeout);
             var stored = StoredJson.Parse(row.InputJson) as JsonObject ?? [];
             return RunStepAsync(attemptCt => descriptor.ResumeAsync(stored, context, attemptCt), context, timeout, resumed: true, ct);
         }
 
-        private StepContext NewContext(StepRun row, StepDescriptor descriptor) =>
+        private StepContext NewContext(StepRun row, StepDescriptor descriptor, TimeSpan timeout) =>
             new(execution.Id, execution.WorkflowId, row.StepId, row.Attempts, execution.OriginExecutionId)
             {
                 Masker = _masker,
+                Timeout = timeout,
                 CorrelationId = execution.CorrelationId,
                 // A copy: the step reads it on its own task while the loop goes on changing the run's scope.
                 TemplateScope = descriptor.PerItemField is null ? [] : (JsonObject)_scope.Current().DeepClone(),

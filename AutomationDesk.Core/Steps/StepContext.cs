@@ -40,6 +40,12 @@ public sealed class StepContext(Guid executionId, Guid workflowId, string stepId
     /// <summary>Masks the run's secrets in what a step writes itself (records, notifications); the runner masks the rest.</summary>
     public SecretMasker Masker { get; init; } = SecretMasker.None;
 
+    /// <summary>
+    /// How long this attempt may take (the step's <c>timeout</c>, else its type's default, else the engine's), for a
+    /// step that bounds its own work by it (a code step's script); null when the runner does not say.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+
     public void Log(LogLevelName level, string message, JsonNode? data = null) => _logs.Enqueue(new StepLogEntry(level, message, data));
 
     internal IReadOnlyCollection<StepLogEntry> DrainLogs()

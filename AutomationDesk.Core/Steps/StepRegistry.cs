@@ -25,11 +25,14 @@ public sealed class StepDescriptor
         HasSideEffects = attribute.HasSideEffects;
         DefaultConnectionSetting = attribute.DefaultConnectionSetting;
         PerItemField = attribute.PerItemField;
-        DefaultTimeout = attribute.DefaultTimeoutMinutes > 0 ? TimeSpan.FromMinutes(attribute.DefaultTimeoutMinutes) : null;
+        DefaultTimeout = attribute.DefaultTimeoutSeconds > 0 ? TimeSpan.FromSeconds(attribute.DefaultTimeoutSeconds)
+            : attribute.DefaultTimeoutMinutes > 0 ? TimeSpan.FromMinutes(attribute.DefaultTimeoutMinutes) : null;
+        MaxTimeout = attribute.MaxTimeoutSeconds > 0 ? TimeSpan.FromSeconds(attribute.MaxTimeoutSeconds) : null;
         ConfigType = configType;
         _run = run;
         var info = DeskJson.Options.GetTypeInfo(configType);
         ConfigProperties = info.Properties.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        LiteralFields = LiteralTextAttribute.FieldsOf(configType);
     }
 
     public string Name { get; }
@@ -39,6 +42,9 @@ public sealed class StepDescriptor
 
     /// <summary>The attempt timeout of a step of this type that sets none; null for the engine's default.</summary>
     public TimeSpan? DefaultTimeout { get; }
+
+    /// <summary>The longest <c>timeout</c> a step of this type may set; null when only the engine's ceiling applies.</summary>
+    public TimeSpan? MaxTimeout { get; }
     public Type ConfigType { get; }
 
     /// <summary>The config field the step resolves per item (<see cref="StepTypeAttribute.PerItemField"/>); null for most types.</summary>
@@ -47,27 +53,16 @@ public sealed class StepDescriptor
     /// <summary>True for a step that waits for child runs and is looked at again when its run is woken (<see cref="IResumableStep{TConfig}"/>).</summary>
     public bool IsResumable => _resume is not null;
 
+    /// <summary>The config fields taken as written, never as templates (see <see cref="LiteralTextAttribute"/>).</summary>
+    public IReadOnlySet<string> LiteralFields { get; }
+
     /// <summary>The config's JSON properties by camelCase name.</summary>
     public IReadOnlyDictionary<string, JsonPropertyInfo> ConfigProperties { get; }
 
     /// <summary>The config with its templates resolved against a run's scope; an unknown path throws a <see cref="TemplateException"/>.</summary>
-    public JsonObject ResolveConfig(JsonObject config, JsonObject scope)
-    {
-        if (_resolver is not null)
-        {
-            return _resolver.ResolveConfig(config, scope);
-        }
-        if (PerItemField is null)
-        {
-            return (JsonObject)TemplateResolver.Resolve(config, scope)!;
-        }
-        var resolved = new JsonObject();
-        foreach (var (name, value) in config)
-        {
-            resolved[name] = name == PerItemField ? value?.DeepClone() : TemplateResolver.Resolve(value, scope);
-        }
-        return resolved;
-    }
+    public JsonObject ResolveConfig(JsonObject config, JsonObject scope) =>
+        _resolver?.ResolveConfig(config, scope) ?? new JsonObject(config.Select(p => KeyValuePair.Create(p.Key,
+            LiteralFields.Contains(p.Key) || p.Key == PerItemField ? p.Value?.DeepClone() : TemplateResolver.Resolve(p.Value, scope))));
 
     /// <summary>Reads the resolved config (naming a bad field) and runs the step.</summary>
     public Task<StepResult> ExecuteAsync(JsonObject resolvedConfig, StepContext context, CancellationToken ct) =>
@@ -138,13 +133,16 @@ public sealed class StepRegistry
     public static IEnumerable<Type> StepTypesIn(Assembly assembly) => assembly.GetTypes()
         .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IStep).IsAssignableFrom(t) && t.GetCustomAttribute<StepTypeAttribute>() is not null);
 
+    /// <summary>The config record a step class takes (the <c>TConfig</c> of its <see cref="IStep{TConfig}"/>).</summary>
+    public static Type ConfigTypeOf(Type stepType) => stepType.GetInterfaces()
+        .Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IStep<>)).GetGenericArguments()[0];
+
     private static StepDescriptor Describe(IStep step)
     {
         var type = step.GetType();
         var attribute = type.GetCustomAttribute<StepTypeAttribute>()
             ?? throw new InvalidOperationException($"{type.Name} has no [StepType] attribute.");
-        var contract = type.GetInterfaces().Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IStep<>));
-        var configType = contract.GetGenericArguments()[0];
+        var configType = ConfigTypeOf(type);
         var create = typeof(StepRegistry).GetMethod(nameof(Create), BindingFlags.NonPublic | BindingFlags.Static)!
             .MakeGenericMethod(configType)
             .CreateDelegate<Func<IStep, StepTypeAttribute, StepDescriptor>>();

@@ -25,6 +25,18 @@ public sealed class StepTypeAttribute(string name) : Attribute
     public int DefaultTimeoutMinutes { get; init; }
 
     /// <summary>
+    /// The same in seconds, for a type whose work is short by nature (a code step's script: 1 s); 0 leaves it to
+    /// <see cref="DefaultTimeoutMinutes"/>.
+    /// </summary>
+    public int DefaultTimeoutSeconds { get; init; }
+
+    /// <summary>
+    /// The longest <c>timeout</c> a step of this type may set, refused at save beyond it (a code step's script: 30 s);
+    /// 0 means only the engine's own ceiling applies.
+    /// </summary>
+    public int MaxTimeoutSeconds { get; init; }
+
+    /// <summary>
     /// The config field resolved once per item by the step itself (<c>foreach</c>'s <c>input</c>), where templates may
     /// also read <c>${item}</c> and <c>${index}</c>. The engine resolves the rest of the config and hands the step the
     /// run's template scope (<see cref="StepContext.TemplateScope"/>).

@@ -51,7 +51,8 @@ public static class DefinitionLimits
 
     /// <summary>A limit in words: "24 hours", "30 days".</summary>
     public static string Describe(TimeSpan span) =>
-        span.TotalMinutes <= 120 && span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{span.TotalMinutes:0} minutes"
+        span.TotalSeconds <= 120 && span.Ticks % TimeSpan.TicksPerSecond == 0 && span.Ticks % TimeSpan.TicksPerMinute != 0 ? $"{span.TotalSeconds:0} seconds"
+        : span.TotalMinutes <= 120 && span.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{span.TotalMinutes:0} minutes"
         : span.TotalHours <= 48 && span.Ticks % TimeSpan.TicksPerHour == 0 ? $"{span.TotalHours:0} hours"
         : span.Ticks % TimeSpan.TicksPerDay == 0 ? $"{span.TotalDays:0} days"
         : span.ToString("c", System.Globalization.CultureInfo.InvariantCulture);

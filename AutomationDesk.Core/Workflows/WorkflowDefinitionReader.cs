@@ -169,6 +169,10 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
             else
             {
                 ValidateConfig(descriptor, step.Config, $"{path}.config", errors);
+                if (descriptor.MaxTimeout is { } max && step.Timeout > max)
+                {
+                    errors.Add($"{path}.timeout", $"A {descriptor.Name} step may take at most {DefinitionLimits.Describe(max)}.");
+                }
             }
         }
         var dependencies = WorkflowGraph.Dependencies(steps);
@@ -199,7 +203,8 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
             var before = upstream.GetValueOrDefault(step.Id) ?? new HashSet<string>();
             var perItem = registry.Find(step.Type)?.PerItemField;
             // Each config property on its own, so a bad template is reported at the field that holds it.
-            foreach (var (name, value) in step.Config)
+            var literal = registry.Find(step.Type)?.LiteralFields ?? new HashSet<string>();
+            foreach (var (name, value) in step.Config.Where(p => !literal.Contains(p.Key)))
             {
                 CheckTemplates(value, $"steps[{i}].config.{name}", before, ids, step.Id, errors, perItem: name == perItem);
             }
@@ -222,7 +227,8 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
                 errors.Add($"{path}.{name}", "A connection is named as it is, not with a template.");
                 continue;
             }
-            if (value is null || TemplateResolver.FindExpressions(value).Any() || value.ToJsonString().Contains("${", StringComparison.Ordinal))
+            if (value is null || (!descriptor.LiteralFields.Contains(name)
+                && (TemplateResolver.FindExpressions(value).Any() || value.ToJsonString().Contains("${", StringComparison.Ordinal))))
             {
                 continue; // A template's type is known only when the run resolves it.
             }
