@@ -33,7 +33,17 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
         };
         db.Notifications.Add(notification);
         var planned = await ChannelDeliveries.PlanAsync(db, notification, ct);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (request.Id is not null)
+        {
+            // The same notification (one id per run and event) was raised at the same moment elsewhere: it exists once.
+            await using var again = await dbFactory.CreateDbContextAsync(ct);
+            var raced = await again.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.Id == request.Id, ct);
+            return raced is null ? throw new InvalidOperationException($"Notification {request.Id} could not be written.") : NotificationView.From(raced);
+        }
         if (planned > 0)
         {
             deliveries.AnnounceQueued();

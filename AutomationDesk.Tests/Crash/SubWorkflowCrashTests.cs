@@ -46,7 +46,7 @@ public sealed class SubWorkflowCrashTests : IAsyncLifetime
         Guid childWorkflow, parent;
         using (var client = desk.ApiClient())
         {
-            childWorkflow = await CreateAsync(client, "child", Http("first", "${trigger.n}"), Http("slow", "${trigger.n}"));
+            childWorkflow = await CreateAsync(client, "child", Http("first", "${trigger.body.n}"), Http("slow", "${trigger.body.n}"));
             var parentWorkflow = await CreateAsync(client, "parent", new JsonObject
             {
                 ["id"] = "start",
@@ -101,7 +101,7 @@ public sealed class SubWorkflowCrashTests : IAsyncLifetime
         Guid itemWorkflow, parent;
         using (var client = desk.ApiClient())
         {
-            itemWorkflow = await CreateAsync(client, "item", Http("brief", "${trigger.index}"));
+            itemWorkflow = await CreateAsync(client, "item", Http("brief", "${trigger.body.index}"));
             var parentWorkflow = await CreateAsync(client, "loop", new JsonObject
             {
                 ["id"] = "each",
