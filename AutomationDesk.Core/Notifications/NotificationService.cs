@@ -42,7 +42,11 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
             // The same notification (one id per run and event) was raised at the same moment elsewhere: it exists once.
             await using var again = await dbFactory.CreateDbContextAsync(ct);
             var raced = await again.Notifications.AsNoTracking().SingleOrDefaultAsync(n => n.Id == request.Id, ct);
-            return raced is null ? throw new InvalidOperationException($"Notification {request.Id} could not be written.") : NotificationView.From(raced);
+            if (raced is null)
+            {
+                throw;
+            }
+            return NotificationView.From(raced);
         }
         if (planned > 0)
         {
