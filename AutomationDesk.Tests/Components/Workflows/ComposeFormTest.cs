@@ -28,6 +28,7 @@ public abstract class ComposeFormTest : DeskPageTest
     {
         Popovers = Render<MudPopoverProvider>();
         var draft = new WorkflowDraft(Services.GetRequiredService<WorkflowDefinitionReader>(), Services.GetRequiredService<StepRegistry>()) { WorkflowId = editing };
+        draft.Root["name"] = "Compose";
         draft.AddStep("transform");
         draft.AddStep(type);
         var form = StepForm.FormFor(type)!;
