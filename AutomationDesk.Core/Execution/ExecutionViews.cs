@@ -4,15 +4,18 @@ using AutomationDesk.Core.Steps;
 
 namespace AutomationDesk.Core.Execution;
 
-/// <summary>An execution as lists and the live channel show it.</summary>
+/// <summary>
+/// An execution as lists and the live channel show it. A sub-workflow's run names the step that started it
+/// (<see cref="ParentStepId"/>) and, for a foreach, its item (<see cref="ItemIndex"/>), so a list can show or hide item runs.
+/// </summary>
 public sealed record ExecutionSummary(
     Guid Id, Guid WorkflowId, string WorkflowName, int WorkflowVersion, ExecutionStatus Status, int Progress,
     string? CurrentStepId, string TriggerKind, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    long? DurationMs, string? ErrorHuman, string CorrelationId, Guid? ParentExecutionId)
+    long? DurationMs, string? ErrorHuman, string CorrelationId, Guid? ParentExecutionId, string? ParentStepId, int? ItemIndex)
 {
     public static ExecutionSummary From(Execution e) => new(
         e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId, e.TriggerKind,
-        e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId);
+        e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId, e.ParentStepId, e.ItemIndex);
 }
 
 public sealed record TriggerView(string Kind, JsonNode? Input);

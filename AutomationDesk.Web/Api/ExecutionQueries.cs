@@ -8,7 +8,9 @@ namespace AutomationDesk.Web.Api;
 /// <summary>
 /// What the executions list can be narrowed by. <see cref="Keys"/> are business keys (<c>settings.keys</c>),
 /// matched exactly; <see cref="Text"/> is a run id (finds the run and its re-runs) or text in the workflow name,
-/// correlation id or error.
+/// correlation id or error. <see cref="ParentId"/> (and <see cref="ParentStepId"/>) keep the sub-workflow runs one run's
+/// step started: a foreach's item runs; <see cref="HideItemRuns"/> leaves every foreach item run out, so a loop of
+/// thousands does not flood the list.
 /// </summary>
 public sealed record ExecutionFilter(
     Guid? WorkflowId = null,
@@ -17,7 +19,10 @@ public sealed record ExecutionFilter(
     DateTimeOffset? From = null,
     DateTimeOffset? To = null,
     string? Text = null,
-    IReadOnlyDictionary<string, string>? Keys = null)
+    IReadOnlyDictionary<string, string>? Keys = null,
+    Guid? ParentId = null,
+    string? ParentStepId = null,
+    bool HideItemRuns = false)
 {
     public static ExecutionFilter None { get; } = new();
 
@@ -56,6 +61,18 @@ public static class ExecutionQueries
         {
             query = query.Where(e => statuses.Contains(e.Status));
         }
+        if (filter.ParentId is { } parent)
+        {
+            query = query.Where(e => e.ParentExecutionId == parent);
+        }
+        if (!string.IsNullOrEmpty(filter.ParentStepId))
+        {
+            query = query.Where(e => e.ParentStepId == filter.ParentStepId);
+        }
+        if (filter.HideItemRuns)
+        {
+            query = query.Where(e => e.ItemIndex == null);
+        }
         if (!string.IsNullOrWhiteSpace(filter.Trigger))
         {
             query = query.Where(e => e.TriggerKind == filter.Trigger);
@@ -81,7 +98,8 @@ public static class ExecutionQueries
         }
         return await query.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
             .Select(e => new ExecutionSummary(e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
-                e.TriggerKind, e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId))
+                e.TriggerKind, e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId,
+            e.ParentStepId, e.ItemIndex))
             .ToPageAsync(paging, ct);
     }
 

@@ -91,16 +91,19 @@ public static class ExecutionsApi
         _ => throw DeskProblemException.InvalidField("from", $"'{from}' is not a place to retry from: use start or failed."),
     };
 
-    /// <summary>Lists runs. Business keys filter as <c>key.&lt;name&gt;=value</c>, e.g. <c>?key.customer=c1</c>.</summary>
+    /// <summary>
+    /// Lists runs. Business keys filter as <c>key.&lt;name&gt;=value</c>, e.g. <c>?key.customer=c1</c>; <c>parentId</c>
+    /// (with <c>parentStepId</c>) lists the runs one run started: its sub-workflows, a foreach's items, its re-runs.
+    /// </summary>
     static async Task<Ok<Paged<ExecutionSummary>>> List(
-        Guid? workflowId, string? status, string? trigger, DateTimeOffset? from, DateTimeOffset? to, string? q,
+        Guid? workflowId, string? status, string? trigger, DateTimeOffset? from, DateTimeOffset? to, string? q, Guid? parentId, string? parentStepId,
         [AsParameters] PageQuery paging, HttpRequest request, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
     {
         var keys = request.Query.Where(p => p.Key.StartsWith(KeyPrefix, StringComparison.Ordinal))
             .ToDictionary(p => p.Key[KeyPrefix.Length..], p => p.Value.ToString(), StringComparer.Ordinal);
         var statuses = string.IsNullOrWhiteSpace(status) ? null : ExecutionFilter.ParseStatuses(status);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return TypedResults.Ok(await ExecutionQueries.ListAsync(db, new ExecutionFilter(workflowId, statuses, trigger, from, to, q, keys), paging, ct));
+        return TypedResults.Ok(await ExecutionQueries.ListAsync(db, new ExecutionFilter(workflowId, statuses, trigger, from, to, q, keys, parentId, parentStepId), paging, ct));
     }
 
     static async Task<Accepted<CancelOutcome>> Cancel(Guid id, RunCancellation cancellation, ClaimsPrincipal user, CancellationToken ct)

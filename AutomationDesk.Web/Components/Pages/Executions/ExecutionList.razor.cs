@@ -22,8 +22,10 @@ public sealed partial class ExecutionList : IDisposable
     private string? _keyText;
     private KeyValuePair<string, string>? _key;
     private string? _keyError;
+    private bool _hideItemRuns;
     private List<ExecutionSummary> _shown = [];
     private ThrottledReload _reload = null!;
+    private const string HideItemRuns = "hide";
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; init; }
     [Inject] public required LiveDeskEvents Events { get; init; }
@@ -36,8 +38,11 @@ public sealed partial class ExecutionList : IDisposable
     /// <summary>Statuses to show, comma-separated: the dashboard's counts link here.</summary>
     [SupplyParameterFromQuery(Name = "status")] public string? StatusFromLink { get; set; }
 
+    /// <summary><c>hide</c> leaves foreach item runs out; the switch writes it back, so the choice survives a reload.</summary>
+    [SupplyParameterFromQuery(Name = "itemRuns")] public string? ItemRunsFromLink { get; set; }
+
     private bool IsFiltered => _statuses.Count > 0 || _workflowId is not null || _trigger is not null || _range != TimeRange.Any
-        || !string.IsNullOrWhiteSpace(_text) || _key is not null;
+        || !string.IsNullOrWhiteSpace(_text) || _key is not null || _hideItemRuns;
 
     protected override async Task OnInitializedAsync()
     {
@@ -50,6 +55,7 @@ public sealed partial class ExecutionList : IDisposable
             _statuses = StatusFromLink.Split(',').Select(p => Enum.TryParse<ExecutionStatus>(p, true, out var s) ? (ExecutionStatus?)s : null)
                 .OfType<ExecutionStatus>().ToList();
         }
+        _hideItemRuns = string.Equals(ItemRunsFromLink, HideItemRuns, StringComparison.OrdinalIgnoreCase);
         if (!string.IsNullOrWhiteSpace(KeyFromLink))
         {
             ApplyKey(KeyFromLink);
@@ -60,7 +66,7 @@ public sealed partial class ExecutionList : IDisposable
     private async Task<TableData<ExecutionSummary>> LoadPageAsync(TableState state, CancellationToken ct)
     {
         var filter = new ExecutionFilter(_workflowId, _statuses, _trigger, _range.Since(Time.GetUtcNow()), null, _text,
-            _key is { } key ? new Dictionary<string, string> { [key.Key] = key.Value } : null);
+            _key is { } key ? new Dictionary<string, string> { [key.Key] = key.Value } : null, HideItemRuns: _hideItemRuns);
         await using var db = await DbFactory.CreateDbContextAsync(ct);
         var page = await ExecutionQueries.ListAsync(db, filter, new PageQuery(state.Page + 1, state.PageSize), ct);
         _shown = page.Items.ToList();
@@ -76,6 +82,10 @@ public sealed partial class ExecutionList : IDisposable
             _shown[index] = execution;
             StateHasChanged();
             return;
+        }
+        if (_hideItemRuns && execution.ItemIndex is not null)
+        {
+            return; // A loop's thousands of item runs would reload a list that does not show them.
         }
         await ReloadAsync();
     });
@@ -109,6 +119,13 @@ public sealed partial class ExecutionList : IDisposable
     private Task OnTextChanged(string? text)
     {
         _text = text;
+        return ReloadAsync();
+    }
+
+    private Task OnHideItemRunsChanged(bool hide)
+    {
+        _hideItemRuns = hide;
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("itemRuns", hide ? HideItemRuns : null), replace: true);
         return ReloadAsync();
     }
 

@@ -12,6 +12,7 @@ public sealed partial class RunPage : IDisposable
 {
     private ExecutionDetail? _run;
     private List<Guid> _children = [];
+    private RunOrigin? _origin;
     private List<StepRunView> _steps = [];
     private IReadOnlyDictionary<string, StepPlace> _places = new Dictionary<string, StepPlace>();
     private bool _loading = true;
@@ -46,7 +47,10 @@ public sealed partial class RunPage : IDisposable
         _run = await ExecutionsApi.LoadDetailAsync(DbFactory, Id, CancellationToken.None);
         _steps = _run?.Steps.ToList() ?? [];
         await using var db = await DbFactory.CreateDbContextAsync();
-        _children = await db.Executions.AsNoTracking().Where(e => e.ParentExecutionId == Id).OrderBy(e => e.CreatedAt).Select(e => e.Id).ToListAsync();
+        // Sub-workflow runs show at the steps that started them: a loop's thousands of items do not belong in the header.
+        _children = await db.Executions.AsNoTracking().Where(e => e.ParentExecutionId == Id && e.ParentStepId == null)
+            .OrderBy(e => e.CreatedAt).Select(e => e.Id).ToListAsync();
+        _origin ??= _run?.ParentExecutionId is { } parent ? await RunOrigin.LoadAsync(db, Id, parent) : null;
         _version++;
     }
 

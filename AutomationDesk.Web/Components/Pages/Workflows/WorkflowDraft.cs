@@ -168,6 +168,17 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
         return paths;
     }
 
+    /// <summary>
+    /// The template paths one config field of a step may use: a step that resolves that field once per item
+    /// (<see cref="StepDescriptor.PerItemField"/>, foreach's <c>input</c>) also offers <c>item</c> and <c>index</c>, first.
+    /// </summary>
+    public IReadOnlyList<string> TemplatePaths(int stepIndex, TemplateHints hints, string field)
+    {
+        var paths = TemplatePaths(stepIndex, hints);
+        var type = Text(Step(stepIndex), "type");
+        return type is not null && registry.Find(type)?.PerItemField == field ? [.. WorkflowDefinitionReader.ItemTemplateRoots, .. paths] : paths;
+    }
+
     /// <summary>Every step the given one waits for, directly or not; empty while the graph has a cycle.</summary>
     public IReadOnlyCollection<string> UpstreamOf(int stepIndex)
     {

@@ -23,6 +23,18 @@ public abstract class StepForm : ComponentBase
 
     protected IReadOnlyList<string> Paths => Draft.TemplatePaths(StepIndex, Hints);
 
+    /// <summary>The paths one field may use: <see cref="Paths"/>, and <c>item</c>/<c>index</c> in a field resolved per item.</summary>
+    protected IReadOnlyList<string> PathsOf(string field) => Draft.TemplatePaths(StepIndex, Hints, field);
+
+    /// <summary>A workflow id the config names; null when none is set or it is not an id (Core's error then names the field).</summary>
+    protected Guid? IdOf(string field) => Guid.TryParse(TextOf(field), out var id) ? id : null;
+
+    /// <summary>A number the config holds, or null when it holds none (or a template).</summary>
+    protected int? IntOf(string field) => Config[field] is JsonValue value && value.TryGetValue<int>(out var number) ? number : null;
+
+    /// <summary>A switch the config holds, or <paramref name="fallback"/> (the config's default) when it is not set.</summary>
+    protected bool FlagOf(string field, bool fallback) => Config[field] is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag : fallback;
+
     protected string PathOf(string field) => $"steps[{StepIndex}].config.{field}";
 
     protected string? ErrorOf(string field) => Draft.ErrorAt(PathOf(field));
