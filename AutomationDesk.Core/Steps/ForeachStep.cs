@@ -137,9 +137,11 @@ public sealed record ForeachConfig : IValidatableConfig
     public JsonNode? Input { get; init; }
 
     /// <summary>How many item runs at once.</summary>
+    [NumberRange(1, MaxConcurrency)]
     public int Concurrency { get; init; } = 4;
 
     /// <summary><c>fail</c>: a failed item stops the loop; <c>continue</c>: every item runs and failures are reported.</summary>
+    [OneOf(Fail, Continue)]
     public string OnItemError { get; init; } = Fail;
 
     public IEnumerable<(string Field, string Message)> Validate()

@@ -26,6 +26,7 @@ public sealed record StopConfig : IValidatableConfig
     public const string Failed = "failed";
 
     /// <summary><c>succeeded</c> or <c>failed</c>: how the run ends.</summary>
+    [OneOf(Succeeded, Failed)]
     public string Status { get; init; } = Succeeded;
 
     /// <summary>Why the run stopped, shown on the run (and as its error when it fails).</summary>

@@ -160,6 +160,16 @@ public sealed class ForeachTests : IAsyncLifetime
         Assert.DoesNotContain("steps[1].config.input", refused.Errors.Keys);
     }
 
+    [Fact]
+    public async Task A_concurrency_or_item_error_mode_out_of_bounds_is_refused_at_save()
+    {
+        var child = await _desk.SaveAsync(Workflow("Item", Transform("x", 1)));
+        var refused = await Assert.ThrowsAsync<AutomationDesk.Core.Workflows.WorkflowValidationException>(() =>
+            _desk.SaveAsync(Workflow("Loop", Foreach("each", new JsonArray(1), child, 500, onItemError: "ignore"))));
+        Assert.Equal(["Between 1 and 64."], refused.Errors["steps[0].config.concurrency"]);
+        Assert.Equal(["Must be one of fail, continue."], refused.Errors["steps[0].config.onItemError"]);
+    }
+
     private async Task<(int Running, int Done)> CountsAsync(Guid parentId)
     {
         await using var db = _desk.NewDb();
