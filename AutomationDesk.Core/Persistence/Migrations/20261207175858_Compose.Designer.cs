@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationDesk.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261207160220_Compose")]
+    [Migration("20261207175858_Compose")]
     partial class Compose
     {
         /// <inheritdoc />
@@ -890,6 +890,90 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.ToTable("ScheduleStates");
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Triggers.TakenFile", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ExecutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ModifiedTicks")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkflowId", "Path", "Size", "ModifiedTicks")
+                        .IsUnique();
+
+                    b.ToTable("TakenFiles");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Triggers.TriggerPoll", b =>
+                {
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastItem")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastItemAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastPollAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUid")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextPollAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WorkflowId");
+
+                    b.ToTable("TriggerPolls");
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Triggers.WebhookEvent", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1296,6 +1380,24 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasOne("AutomationDesk.Core.Workflows.Workflow", null)
                         .WithOne()
                         .HasForeignKey("AutomationDesk.Core.Triggers.ScheduleState", "WorkflowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Triggers.TakenFile", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Workflows.Workflow", null)
+                        .WithMany()
+                        .HasForeignKey("WorkflowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Triggers.TriggerPoll", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Workflows.Workflow", null)
+                        .WithOne()
+                        .HasForeignKey("AutomationDesk.Core.Triggers.TriggerPoll", "WorkflowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -6,11 +6,28 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AutomationDesk.Core.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class triggers_PolledTriggers : Migration
+    public partial class Compose : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropIndex(
+                name: "IX_Executions_ParentExecutionId",
+                table: "Executions");
+
+            migrationBuilder.AddColumn<int>(
+                name: "ItemIndex",
+                table: "Executions",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "ParentStepId",
+                table: "Executions",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "TakenFiles",
                 columns: table => new
@@ -64,6 +81,12 @@ namespace AutomationDesk.Core.Persistence.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Executions_ParentExecutionId_ParentStepId_ItemIndex",
+                table: "Executions",
+                columns: new[] { "ParentExecutionId", "ParentStepId", "ItemIndex" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TakenFiles_WorkflowId_Path_Size_ModifiedTicks",
                 table: "TakenFiles",
                 columns: new[] { "WorkflowId", "Path", "Size", "ModifiedTicks" },
@@ -78,6 +101,23 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
             migrationBuilder.DropTable(
                 name: "TriggerPolls");
+
+            migrationBuilder.DropIndex(
+                name: "IX_Executions_ParentExecutionId_ParentStepId_ItemIndex",
+                table: "Executions");
+
+            migrationBuilder.DropColumn(
+                name: "ItemIndex",
+                table: "Executions");
+
+            migrationBuilder.DropColumn(
+                name: "ParentStepId",
+                table: "Executions");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Executions_ParentExecutionId",
+                table: "Executions",
+                column: "ParentExecutionId");
         }
     }
 }
