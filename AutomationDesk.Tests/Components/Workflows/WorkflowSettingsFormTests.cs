@@ -1,0 +1,63 @@
+using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Workflows;
+using AutomationDesk.Web.Components.Pages.Workflows;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+
+namespace AutomationDesk.Tests.Components.Workflows;
+
+public sealed class WorkflowSettingsFormTests : ComposeFormTest
+{
+    private (WorkflowDraft Draft, IRenderedComponent<CascadingValue<WorkflowDraft>> Cut) RenderSettings()
+    {
+        var (draft, _) = RenderForm("transform");
+        var cut = Render<CascadingValue<WorkflowDraft>>(p => p
+            .Add(c => c.Value, draft)
+            .AddChildContent<WorkflowSettingsForm>());
+        return (draft, cut);
+    }
+
+    [Fact]
+    public async Task The_error_workflow_is_chosen_by_name_and_written_to_settings_on_failure()
+    {
+        var pager = await SaveWorkflowAsync("Page on-call");
+        var (draft, cut) = RenderSettings();
+
+        await PickWorkflowAsync(cut, "Page on-call", "settings.onFailure.workflowId");
+
+        cut.WaitForAssertion(() => Assert.Equal(pager.ToString(), (string?)draft.Root["settings"]?["onFailure"]?["workflowId"]), TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(draft.Errors.Keys, k => k.StartsWith("settings", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_timeout_and_notifications_land_in_settings_and_emptying_them_removes_the_settings_object()
+    {
+        var (draft, cut) = RenderSettings();
+
+        cut.Find("div[data-field='settings.timeout'] input").Change("00:10:00");
+        var notify = cut.FindComponent<MudSelect<string>>();
+        await cut.InvokeAsync(() => notify.Instance.SelectedValuesChanged.InvokeAsync(["failed", "started"]));
+
+        Assert.Equal("00:10:00", (string?)draft.Root["settings"]!["timeout"]);
+        Assert.Equal("""["started","failed"]""", draft.Root["settings"]!["notifyOn"]!.ToJsonString());
+
+        cut.Find("div[data-field='settings.timeout'] input").Change("");
+        await cut.InvokeAsync(() => notify.Instance.SelectedValuesChanged.InvokeAsync([]));
+
+        Assert.Null(draft.Root["settings"]);
+    }
+
+    [Fact]
+    public void A_bad_timeout_is_shown_at_the_field()
+    {
+        var (draft, cut) = RenderSettings();
+
+        cut.Find("div[data-field='settings.timeout'] input").Change("ten minutes");
+
+        var error = draft.ErrorAt("settings.timeout");
+        Assert.False(string.IsNullOrEmpty(error));
+        cut.WaitForAssertion(() => Assert.Contains(error, cut.Find("div[data-field='settings.timeout']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+    }
+}
