@@ -39,10 +39,13 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
     private static readonly ExecutionStatus[] FinalStatuses = Enum.GetValues<ExecutionStatus>().Where(s => s.IsFinal()).ToArray();
     private static readonly Actor Starter = new(ActorKind.System, "sub-workflow");
 
-    /// <summary>The child this step started, or a new one started now (a step run again after a crash finds the one it started).</summary>
+    /// <summary>
+    /// The child this step started, or a new one started now: a step run again after a crash finds the child it started,
+    /// and a new attempt of the step after its child failed starts another.
+    /// </summary>
     public async Task<ChildRun> StartOnceAsync(StepContext context, Guid workflowId, JsonObject input, CancellationToken ct)
     {
-        if (await FindAsync(context.ExecutionId, context.StepId, ct) is { } started)
+        if (await FindAsync(context.ExecutionId, context.StepId, ct) is { } started && !(started.Status.IsFinal() && started.Status != ExecutionStatus.Succeeded))
         {
             return started;
         }
@@ -184,14 +187,15 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
 
     /// <summary>
     /// Wakes a run that waits for its children: its due time becomes now and it is dispatched. A run that is on a worker
-    /// at this moment is not touched; it looks again when it goes back to waiting.
+    /// at this moment is not touched; it looks again when it goes back to waiting. A paused run (by a person, or for a
+    /// decision) is not woken: its resume or decision dispatches it, and it then looks at its children.
     /// </summary>
     public async Task WakeAsync(Guid parent, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
         var woken = await db.Executions
-            .Where(e => e.Id == parent && (e.Status == ExecutionStatus.Waiting || e.Status == ExecutionStatus.Paused))
+            .Where(e => e.Id == parent && (e.Status == ExecutionStatus.Waiting || e.Status == ExecutionStatus.Retrying))
             .ExecuteUpdateAsync(set => set.SetProperty(e => e.DueAt, now), ct);
         if (woken == 1)
         {

@@ -10,7 +10,8 @@ namespace AutomationDesk.Core.Execution;
 /// runs get their timers back.
 /// </summary>
 public sealed partial class ExecutionRecovery(
-    IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, NodeLiveness liveness, TimeProvider time, ILogger<ExecutionRecovery> logger)
+    IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, NodeLiveness liveness, ChildRuns children, Steps.StepRegistry registry,
+    TimeProvider time, ILogger<ExecutionRecovery> logger)
 {
     public async Task<int> RecoverAsync(CancellationToken ct)
     {
@@ -53,6 +54,16 @@ public sealed partial class ExecutionRecovery(
                 await dispatcher.DispatchAsync(run.Id, ct);
             }
             count++;
+        }
+        // A child that ended just before the desk stopped may not have woken the run waiting for it: wake those runs now
+        // rather than at their next due time (a run timeout, say).
+        var resumable = registry.All.Where(d => d.IsResumable).Select(d => d.Name).ToList();
+        var waitingOnChildren = await db.StepRuns.AsNoTracking()
+            .Where(s => s.Status == StepStatus.Waiting && resumable.Contains(s.Type))
+            .Select(s => s.ExecutionId).Distinct().ToListAsync(ct);
+        foreach (var id in waitingOnChildren)
+        {
+            await children.WakeAsync(id, ct);
         }
         Log.Recovered(logger, count, (long)time.GetElapsedTime(started).TotalMilliseconds);
         return count;

@@ -48,12 +48,12 @@ public sealed class RunRetry(IDbContextFactory<DeskDbContext> dbFactory, Executi
     }
 
     /// <summary>
-    /// The retries already started from this run, oldest first. A retry is a child run one attempt further on; a run
-    /// started by an event trigger when this one ended is a child too, but its first attempt.
+    /// The retries already started from this run, oldest first. A retry is a child run with an origin (the first run of
+    /// its chain); the runs an event trigger, an error workflow or a sub-workflow step started from this one have none.
     /// </summary>
     private static async Task<IReadOnlyList<EarlierRetry>> EarlierRetriesAsync(DeskDbContext db, Execution original, CancellationToken ct) =>
         await db.Executions.AsNoTracking()
-            .Where(e => e.ParentExecutionId == original.Id && (e.Attempt > 1 || e.TriggerKind != Workflows.TriggerTypes.Event))
+            .Where(e => e.ParentExecutionId == original.Id && e.OriginExecutionId != null)
             .OrderBy(e => e.CreatedAt)
             .Select(e => new EarlierRetry(e.Id, e.Status, e.CreatedAt))
             .ToListAsync(ct);

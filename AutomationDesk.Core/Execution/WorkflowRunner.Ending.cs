@@ -41,6 +41,14 @@ public sealed partial class WorkflowRunner
             execution.DurationMs = Duration(execution.StartedAt, now);
             if (_failed is { } failed)
             {
+                foreach (var row in execution.Steps.Where(s => s.Status is StepStatus.Waiting or StepStatus.Retrying))
+                {
+                    // Another branch failed while this one waited: it ends with the run (its child runs are cancelled too).
+                    row.Status = StepStatus.Cancelled;
+                    row.ResumeAt = null;
+                    row.FinishedAt = now;
+                    _changedSteps.Add(row);
+                }
                 execution.Status = _failedByTimeout ? ExecutionStatus.TimedOut : ExecutionStatus.Failed;
                 execution.Progress = Progress();
                 execution.CurrentStepId = failed.StepId;
@@ -109,7 +117,7 @@ public sealed partial class WorkflowRunner
             {
                 await runner._dispatcher.DispatchAtAsync(execution.Id, due, ct);
             }
-            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Paused && _childEndsSeen is { } seen
+            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying && _childEndsSeen is { } seen
                 && execution.Steps.Any(s => s.Status == StepStatus.Waiting && IsResumable(s))
                 && await runner._children.CountEndedAsync(execution.Id, ct) > seen)
             {
@@ -126,7 +134,6 @@ public sealed partial class WorkflowRunner
             }
         }
 
-        /// <summary>Raises the notification <c>settings.notifyOn</c> asks for, once per run and event.</summary>
         /// <summary>A run its <c>settings.timeout</c> ended is a dead letter like a failed one: the same notification says so.</summary>
         public Task AfterTimeoutAsync(string reason, CancellationToken ct)
         {
@@ -135,6 +142,7 @@ public sealed partial class WorkflowRunner
             return NotifyAsync("failed", ct);
         }
 
+        /// <summary>Raises the notification <c>settings.notifyOn</c> asks for, once per run and event.</summary>
         private async Task NotifyAsync(string what, CancellationToken ct)
         {
             // A run that failed is a dead letter: a person hears of it whether or not the workflow asked.

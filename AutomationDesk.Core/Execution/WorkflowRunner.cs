@@ -111,6 +111,7 @@ public sealed partial class WorkflowRunner(
             if (definitionJson is null)
             {
                 await FailWithoutStepsAsync(db, execution, "The workflow was deleted before this run started.", ct);
+                await _children.WakeParentAsync(execution.ParentExecutionId, execution.ParentStepId, CancellationToken.None);
                 return;
             }
             compiled = cache.GetOrCompile(execution.WorkflowId, execution.WorkflowVersion, definitionJson);
@@ -157,8 +158,9 @@ public sealed partial class WorkflowRunner(
         }
         if (execution.Status.IsFinal())
         {
-            await cancellations.CancelChildrenAsync(executionId, ct);
-            await _children.WakeParentAsync(execution.ParentExecutionId, execution.ParentStepId, ct);
+            // Not to be skipped by a shutdown that has begun: the children and the parent would wait for a restart.
+            await cancellations.CancelChildrenAsync(executionId, CancellationToken.None);
+            await _children.WakeParentAsync(execution.ParentExecutionId, execution.ParentStepId, CancellationToken.None);
         }
         await eventTriggers.FireAsync(execution, ct);
     }

@@ -67,6 +67,7 @@ internal sealed class JavaScriptSandbox(CodeStepOptions limits)
                 .LimitRecursion(MaxRecursion)
                 .MaxStatements(limits.MaxStatements)
                 .TimeoutInterval(timeLimit)
+                .RegexTimeoutInterval(timeLimit)
                 .CancellationToken(ct);
             // Recursion through getters, coercions and callbacks is not counted by LimitRecursion: stop it before the
             // thread's stack runs out, which would end the desk's process.

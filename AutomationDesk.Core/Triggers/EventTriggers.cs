@@ -95,12 +95,18 @@ public sealed class EventTriggers(
     /// </summary>
     private async Task StartErrorWorkflowAsync(Execution.Execution failed, CancellationToken ct)
     {
-        var compiled = cache.TryGet(failed.WorkflowId, failed.WorkflowVersion, out var known) ? known : null;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!cache.TryGet(failed.WorkflowId, failed.WorkflowVersion, out var compiled))
+        {
+            var json = await db.WorkflowVersions.AsNoTracking()
+                .Where(v => v.WorkflowId == failed.WorkflowId && v.Version == failed.WorkflowVersion)
+                .Select(v => v.DefinitionJson).SingleOrDefaultAsync(ct);
+            compiled = json is null ? null : cache.GetOrCompile(failed.WorkflowId, failed.WorkflowVersion, json);
+        }
         if (compiled?.Definition.Settings?.OnFailure is not { } onFailure)
         {
             return;
         }
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         if (await db.Executions.AnyAsync(e => e.ParentExecutionId == failed.Id && e.TriggerKind == ErrorTriggerKind, ct))
         {
             return;
