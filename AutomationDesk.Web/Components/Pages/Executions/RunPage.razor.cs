@@ -18,6 +18,7 @@ public sealed partial class RunPage : IDisposable
     private bool _loading = true;
     private int _version;
     private ThrottledReload _reload = null!;
+    private Guid _shownId;
 
     [Parameter] public Guid Id { get; set; }
 
@@ -25,7 +26,7 @@ public sealed partial class RunPage : IDisposable
     [Inject] public required LiveDeskEvents Events { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
-    protected override async Task OnInitializedAsync()
+    protected override void OnInitialized()
     {
         _reload = new ThrottledReload(async () =>
         {
@@ -34,6 +35,20 @@ public sealed partial class RunPage : IDisposable
         }, Time, TimeSpan.FromMilliseconds(300));
         Events.ExecutionChanged += OnExecutionChanged;
         Events.StepChanged += OnStepChanged;
+    }
+
+    /// <summary>
+    /// A link from one run to another (a loop's item run, the parent run) keeps this page and changes only its Id, so
+    /// the run is read here, again whenever the Id is another one.
+    /// </summary>
+    protected override async Task OnParametersSetAsync()
+    {
+        if (Id == _shownId)
+        {
+            return;
+        }
+        _shownId = Id;
+        _origin = null;
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
             _places = await ExecutionQueries.StepGraphAsync(db, Id, CancellationToken.None);
