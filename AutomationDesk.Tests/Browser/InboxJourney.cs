@@ -6,7 +6,7 @@ namespace AutomationDesk.Tests.Browser;
 
 public sealed class InboxJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
-    private static readonly LocatorAssertionsToHaveCountOptions Patience = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToHaveCountOptions Patience = new() { Timeout = 30_000 };
 
     [Fact]
     public async Task An_admin_adds_an_n8n_source_and_routes_its_orders_to_a_workflow()
