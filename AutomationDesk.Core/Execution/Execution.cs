@@ -58,6 +58,18 @@ public sealed class Execution
     public string? DeadLetterOutcome { get; set; }
     public DateTimeOffset? DeadLetterClosedAt { get; set; }
 
+    /// <summary>
+    /// A dry run: side-effect steps do not act and answer what they would have sent; it starts no event triggers,
+    /// notifications or error workflow.
+    /// </summary>
+    public bool DryRun { get; set; }
+
+    /// <summary>Time spent waiting (delays, approvals, children, retries, paused) so far, in milliseconds.</summary>
+    public long WaitingMs { get; set; }
+
+    /// <summary>While the run waits: since when. Added to <see cref="WaitingMs"/> when it is claimed again or ends.</summary>
+    public DateTimeOffset? WaitingSince { get; set; }
+
     public List<StepRun> Steps { get; set; } = [];
     public List<ExecutionKey> Keys { get; set; } = [];
 }

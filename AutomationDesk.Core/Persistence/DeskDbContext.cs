@@ -26,6 +26,7 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<StepRun> StepRuns => Set<StepRun>();
     public DbSet<ExecutionKey> ExecutionKeys => Set<ExecutionKey>();
     public DbSet<ExecutionLog> ExecutionLogs => Set<ExecutionLog>();
+    public DbSet<ExecutionEvent> ExecutionEvents => Set<ExecutionEvent>();
     public DbSet<CollectionRecord> Records => Set<CollectionRecord>();
     public DbSet<Notification> Notifications => Set<Notification>();
     public DbSet<NotificationRead> NotificationReads => Set<NotificationRead>();

@@ -52,6 +52,19 @@ internal sealed class ExecutionKeyConfiguration : IEntityTypeConfiguration<Execu
     }
 }
 
+internal sealed class ExecutionEventConfiguration : IEntityTypeConfiguration<ExecutionEvent>
+{
+    public void Configure(EntityTypeBuilder<ExecutionEvent> builder)
+    {
+        builder.Property(e => e.Kind).HasMaxLength(16);
+        builder.Property(e => e.EventType).HasMaxLength(48);
+        builder.Property(e => e.CurrentStepId).HasMaxLength(64);
+        builder.HasOne<Execution.Execution>().WithMany().HasForeignKey(e => e.ExecutionId).OnDelete(DeleteBehavior.Cascade);
+        // One run's stream in order, and no sequence number given twice.
+        builder.HasIndex(e => new { e.ExecutionId, e.Sequence }).IsUnique();
+    }
+}
+
 internal sealed class ExecutionLogConfiguration : IEntityTypeConfiguration<ExecutionLog>
 {
     public void Configure(EntityTypeBuilder<ExecutionLog> builder)

@@ -180,6 +180,9 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.Property<string>("DraftDefinitionJson")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DryRun")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
@@ -239,6 +242,12 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("WaitingMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WaitingSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("WorkflowId")
                         .HasColumnType("TEXT");
 
@@ -264,6 +273,55 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasIndex("Status", "DeadLetterOutcome", "FinishedAt");
 
                     b.ToTable("Executions");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CurrentStepId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EventType")
+                        .IsRequired()
+                        .HasMaxLength(48)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ExecutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Progress")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Time")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExecutionId", "Sequence")
+                        .IsUnique();
+
+                    b.ToTable("ExecutionEvents");
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionKey", b =>
@@ -1297,6 +1355,15 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasKey("UserId", "LoginProvider", "Name");
 
                     b.ToTable("AspNetUserTokens", (string)null);
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionEvent", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Execution.Execution", null)
+                        .WithMany()
+                        .HasForeignKey("ExecutionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Execution.ExecutionKey", b =>
