@@ -11,11 +11,24 @@ namespace AutomationDesk.Core.Execution;
 public sealed record ExecutionSummary(
     Guid Id, Guid WorkflowId, string WorkflowName, int WorkflowVersion, ExecutionStatus Status, int Progress,
     string? CurrentStepId, string TriggerKind, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt,
-    long? DurationMs, string? ErrorHuman, string CorrelationId, Guid? ParentExecutionId, string? ParentStepId, int? ItemIndex)
+    long? DurationMs, string? ErrorHuman, string CorrelationId, Guid? ParentExecutionId, string? ParentStepId, int? ItemIndex, bool DryRun)
 {
     public static ExecutionSummary From(Execution e) => new(
         e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId, e.TriggerKind,
-        e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId, e.ParentStepId, e.ItemIndex);
+        e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId, e.ParentStepId, e.ItemIndex,
+        e.DryRun);
+}
+
+/// <summary>
+/// Where a run's time went: queued (accepted until a worker first took it), running (on a worker) and waiting (delays,
+/// approvals, children, retries, paused). Null while not yet known.
+/// </summary>
+public sealed record RunTimings(long? QueuedMs, long? RunningMs, long WaitingMs)
+{
+    public static RunTimings From(Execution e) => new(
+        e.StartedAt is { } started ? (long)(started - e.CreatedAt).TotalMilliseconds : null,
+        e.DurationMs is { } duration ? Math.Max(0, duration - e.WaitingMs) : null,
+        e.WaitingMs);
 }
 
 public sealed record TriggerView(string Kind, JsonNode? Input);
@@ -25,7 +38,8 @@ public sealed record ExecutionDetail(
     Guid Id, Guid WorkflowId, string WorkflowName, int WorkflowVersion, ExecutionStatus Status, int Progress,
     string? CurrentStepId, TriggerView Trigger, IReadOnlyDictionary<string, string> Keys, DateTimeOffset CreatedAt,
     DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, long? DurationMs, JsonNode? Output, string? ErrorHuman,
-    string? ErrorTech, string CorrelationId, Guid? ParentExecutionId, int Attempt, IReadOnlyList<StepRunView> Steps)
+    string? ErrorTech, string CorrelationId, Guid? ParentExecutionId, int Attempt, IReadOnlyList<StepRunView> Steps, bool DryRun,
+    RunTimings Timings)
 {
     /// <summary>Tokens the run's <c>ai.prompt</c> steps cost, summed from their outputs; null when the run asked no AI.</summary>
     public AiTokenUsage? Usage => AiTokenUsage.Sum(Steps);
@@ -34,7 +48,7 @@ public sealed record ExecutionDetail(
         e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
         new TriggerView(e.TriggerKind, StoredJson.Parse(e.TriggerInputJson)), e.Keys.ToDictionary(k => k.Name, k => k.Value), e.CreatedAt,
         e.StartedAt, e.FinishedAt, e.DurationMs, StoredJson.Parse(e.OutputJson), e.ErrorHuman, e.ErrorTech, e.CorrelationId,
-        e.ParentExecutionId, e.Attempt, e.Steps.OrderBy(s => s.Position).Select(StepRunView.From).ToList());
+        e.ParentExecutionId, e.Attempt, e.Steps.OrderBy(s => s.Position).Select(StepRunView.From).ToList(), e.DryRun, RunTimings.From(e));
 }
 
 /// <summary>One step of an execution, as the detail and the live channel show it.</summary>

@@ -99,7 +99,7 @@ public static class ExecutionQueries
         return await query.OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id)
             .Select(e => new ExecutionSummary(e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
                 e.TriggerKind, e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId,
-            e.ParentStepId, e.ItemIndex))
+            e.ParentStepId, e.ItemIndex, e.DryRun))
             .ToPageAsync(paging, ct);
     }
 

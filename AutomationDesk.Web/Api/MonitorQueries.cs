@@ -85,7 +85,7 @@ public static partial class MonitorQueries
     private static IQueryable<ExecutionSummary> Summaries(IQueryable<Execution> query) =>
         query.Select(e => new ExecutionSummary(e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
             e.TriggerKind, e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId,
-            e.ParentStepId, e.ItemIndex));
+            e.ParentStepId, e.ItemIndex, e.DryRun));
 
     [GeneratedRegex("^([0-9]{1,4})([hd])$")]
     private static partial Regex WindowPattern();

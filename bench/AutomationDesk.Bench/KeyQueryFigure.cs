@@ -48,7 +48,7 @@ internal static class KeyQueryFigure
         return await query.OrderByDescending(e => e.CreatedAt)
             .Select(e => new ExecutionSummary(e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
                 e.TriggerKind, e.CreatedAt, e.StartedAt, e.FinishedAt, e.DurationMs, e.ErrorHuman, e.CorrelationId, e.ParentExecutionId,
-            e.ParentStepId, e.ItemIndex))
+            e.ParentStepId, e.ItemIndex, e.DryRun))
             .ToPageAsync(new PageQuery(1, 50), CancellationToken.None);
     }
 
