@@ -54,6 +54,8 @@ public static class DeskCoreServices
         services.AddSingleton<ConnectionTypes>();
         services.AddSingleton<ConnectionStore>();
         services.AddSingleton<ConnectionTester>();
+        services.AddSingleton<Preflight.PreflightConnections>();
+        services.AddSingleton<Preflight.WorkflowPreflight>();
         services.AddSingleton<ConnectionImport>();
         services.AddSingleton<ConnectionHttp>();
         // Lazy: the store knows every connection type, and the HTTP types reach the store through their OAuth2 tokens.

@@ -34,6 +34,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
+app.MapPreflightApi();
 app.MapWorkflowTransferApi();
 app.MapTemplatesApi();
 app.MapExecutionsApi();

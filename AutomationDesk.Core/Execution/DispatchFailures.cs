@@ -110,7 +110,7 @@ public sealed partial class DispatchFailures(
         }
         var execution = await db.Executions.AsNoTracking().SingleAsync(e => e.Id == executionId, ct);
         await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
-        if (execution.TriggerKind != ExecutionLauncher.TestTriggerKind)
+        if (execution.TriggerKind != ExecutionLauncher.TestTriggerKind && !execution.DryRun)
         {
             await notifications.CreateAsync(new NewNotification(
                 $"{execution.WorkflowName} failed",

@@ -15,10 +15,11 @@ namespace AutomationDesk.Core.Execution;
 /// behind another run of its workflow until someone dispatches it (a schedule's <c>queue</c> overlap policy).
 /// <paramref name="OriginExecutionId"/> is set for a replayed or resumed run only: the first run of its chain of retries.
 /// <paramref name="ParentStepId"/> and <paramref name="ItemIndex"/> are set for a sub-workflow's run only (see <see cref="ChildRuns"/>).
+/// A <paramref name="DryRun"/> runs with its side-effect steps answering what they would have sent (<see cref="Execution.DryRun"/>).
 /// </summary>
 public sealed record RunRequest(
     string TriggerKind, JsonObject Input, string? CorrelationId = null, Guid? ParentExecutionId = null, bool Held = false, Guid? OriginExecutionId = null,
-    string? ParentStepId = null, int? ItemIndex = null);
+    string? ParentStepId = null, int? ItemIndex = null, bool DryRun = false);
 
 /// <summary>
 /// Starts runs: the execution row and its pending steps are written <c>Queued</c> in one commit, and only then
@@ -64,7 +65,8 @@ public sealed class ExecutionLauncher(
     {
         var workflow = await RunnableAsync(db, original.WorkflowId, ct) ?? throw WorkflowDeleted();
         var input = JsonNode.Parse(original.TriggerInputJson) as JsonObject ?? [];
-        var request = new RunRequest(original.TriggerKind, input, original.CorrelationId, original.Id, OriginExecutionId: original.OriginExecutionId ?? original.Id);
+        var request = new RunRequest(original.TriggerKind, input, original.CorrelationId, original.Id, OriginExecutionId: original.OriginExecutionId ?? original.Id,
+            DryRun: original.DryRun);
         return await EnqueueAsync(db, workflow.Id, workflow.Name, workflow.Version, workflow.Compiled, null, request, actor, null, ct, reuse, original.Attempt + 1);
     }
 
@@ -109,14 +111,18 @@ public sealed class ExecutionLauncher(
     /// Runs a draft that has not been saved (the editor's Test run). The run keeps the draft's definition, so it
     /// shows in history like any other run, marked with the trigger kind <c>test</c>.
     /// </summary>
-    public async Task<ExecutionSummary> StartTestAsync(WorkflowDefinition draft, Guid? workflowId, JsonObject input, Actor actor, CancellationToken ct)
+    public async Task<ExecutionSummary> StartTestAsync(WorkflowDefinition draft, Guid? workflowId, JsonObject input, Actor actor, CancellationToken ct) =>
+        await StartTestAsync(draft, workflowId, input, dryRun: false, actor, ct);
+
+    /// <summary>The same, as a dry run when <paramref name="dryRun"/> (the editor's Dry run button).</summary>
+    public async Task<ExecutionSummary> StartTestAsync(WorkflowDefinition draft, Guid? workflowId, JsonObject input, bool dryRun, Actor actor, CancellationToken ct)
     {
         var definitionJson = WorkflowStore.Canonical(draft);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var version = workflowId is { } id ? await db.Workflows.Where(w => w.Id == id).Select(w => w.Version).SingleOrDefaultAsync(ct) : 0;
         var compiled = CompiledWorkflow.Compile(definitionJson);
         return await EnqueueAsync(db, workflowId ?? Guid.CreateVersion7(time.GetUtcNow()), draft.Name, version, compiled, definitionJson,
-            new RunRequest(TestTriggerKind, input), actor, null, ct);
+            new RunRequest(TestTriggerKind, input, DryRun: dryRun), actor, null, ct);
     }
 
     private async Task<ExecutionSummary> EnqueueAsync(
@@ -159,6 +165,7 @@ public sealed class ExecutionLauncher(
             ItemIndex = request.ItemIndex,
             OriginExecutionId = request.OriginExecutionId,
             DraftDefinitionJson = draftJson,
+            DryRun = request.DryRun,
             Attempt = attempt,
             DueAt = request.Held ? HeldUntilReleased : null,
             Steps = compiled.Definition.Steps.Select((step, position) =>

@@ -44,6 +44,9 @@ public sealed record ExecutionDetail(
     /// <summary>Tokens the run's <c>ai.prompt</c> steps cost, summed from their outputs; null when the run asked no AI.</summary>
     public AiTokenUsage? Usage => AiTokenUsage.Sum(Steps);
 
+    /// <summary>For a failed run: what to do about each failed step, read from its error; empty for any other run.</summary>
+    public IReadOnlyList<Preflight.RecommendedAction> Actions => Preflight.RecommendedActions.For(this);
+
     public static ExecutionDetail From(Execution e) => new(
         e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, e.Status, e.Progress, e.CurrentStepId,
         new TriggerView(e.TriggerKind, StoredJson.Parse(e.TriggerInputJson)), e.Keys.ToDictionary(k => k.Name, k => k.Value), e.CreatedAt,

@@ -23,7 +23,7 @@ public sealed class LongRunningWatch(IDbContextFactory<DeskDbContext> dbFactory,
         var now = time.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var open = await db.Executions.AsNoTracking()
-            .Where(e => e.StartedAt != null && e.DraftDefinitionJson == null
+            .Where(e => e.StartedAt != null && e.DraftDefinitionJson == null && !e.DryRun
                 && (e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting || e.Status == ExecutionStatus.Retrying))
             .Select(e => new { e.Id, e.WorkflowId, e.WorkflowName, e.WorkflowVersion, StartedAt = e.StartedAt!.Value })
             .ToListAsync(ct);

@@ -145,6 +145,10 @@ public sealed partial class WorkflowRunner
         /// <summary>Raises the notification <c>settings.notifyOn</c> asks for, once per run and event.</summary>
         private async Task NotifyAsync(string what, CancellationToken ct)
         {
+            if (execution.DryRun)
+            {
+                return; // A dry run tells no one: it is a rehearsal, not a dead letter.
+            }
             // A run that failed is a dead letter: a person hears of it whether or not the workflow asked.
             var deadLetter = what == "failed" && execution.TriggerKind != ExecutionLauncher.TestTriggerKind;
             if (Definition.Settings?.NotifyOn.Contains(what) != true && !deadLetter)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution.Templates;
+using AutomationDesk.Core.Preflight;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Workflows;
 
@@ -36,6 +37,12 @@ public sealed partial class WorkflowRunner
 #pragma warning restore CA1031
             {
                 return Task.FromResult(new StepOutcome(StepStatus.Failed, null, null, $"Its settings could not be resolved: {e.Message}", e.ToString(), []));
+            }
+            if (execution.DryRun && StepSideEffects.Of(descriptor, resolved))
+            {
+                // A dry run's side-effect step does not act: it answers what it would have sent, masked as its input is.
+                return Task.FromResult(new StepOutcome(StepStatus.Succeeded, StepSideEffects.DryRunOutput(_masker.Apply(resolved)), null, null, null,
+                    [new StepLogEntry(LogLevelName.Information, $"Dry run: step '{row.StepId}' did not act; its output shows what it would have sent", null)]));
             }
             var timeout = step.Timeout ?? descriptor.DefaultTimeout ?? runner._options.DefaultStepTimeout;
             var context = NewContext(row, descriptor, timeout);

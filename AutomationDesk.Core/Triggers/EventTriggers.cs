@@ -35,11 +35,11 @@ public sealed class EventTriggers(
 
     /// <summary>
     /// Called once when a run ends. Costs one query when no workflow listens to this one; definitions are read only
-    /// for workflows whose definition mentions the finished run's workflow id. Test runs of drafts never fire.
+    /// for workflows whose definition mentions the finished run's workflow id. Test runs of drafts and dry runs never fire.
     /// </summary>
     public async Task FireAsync(Execution.Execution finished, CancellationToken ct)
     {
-        if (finished.TriggerKind == ExecutionLauncher.TestTriggerKind || finished.DraftDefinitionJson is not null)
+        if (finished.TriggerKind == ExecutionLauncher.TestTriggerKind || finished.DraftDefinitionJson is not null || finished.DryRun)
         {
             return;
         }

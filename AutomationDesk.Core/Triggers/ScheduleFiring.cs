@@ -84,7 +84,7 @@ public sealed class ScheduleFiring(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var open = await db.Executions.AsNoTracking()
-            .Where(e => e.WorkflowId == workflowId && e.ParentStepId == null && OpenStatuses.Contains(e.Status))
+            .Where(e => e.WorkflowId == workflowId && e.ParentStepId == null && !e.DryRun && OpenStatuses.Contains(e.Status))
             .OrderBy(e => e.CreatedAt)
             .Select(e => new { e.Id, e.Status })
             .ToListAsync(ct);
@@ -104,7 +104,7 @@ public sealed class ScheduleFiring(
     {
         var input = new JsonObject { ["scheduledAt"] = due.ToUniversalTime(), ["firedAt"] = now };
         var running = await db.Executions.AsNoTracking()
-            .Where(e => e.WorkflowId == schedule.WorkflowId && e.ParentStepId == null && OpenStatuses.Contains(e.Status))
+            .Where(e => e.WorkflowId == schedule.WorkflowId && e.ParentStepId == null && !e.DryRun && OpenStatuses.Contains(e.Status))
             .OrderBy(e => e.CreatedAt)
             .Select(e => new { e.Id, e.Status })
             .FirstOrDefaultAsync(ct);

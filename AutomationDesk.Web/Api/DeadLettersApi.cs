@@ -52,7 +52,7 @@ public static class DeadLettersApi
         var since = time.GetUtcNow() - retention;
         var query = db.Executions.AsNoTracking()
             .Where(e => (e.Status == ExecutionStatus.Failed || e.Status == ExecutionStatus.TimedOut)
-                && e.DeadLetterOutcome == null && e.DraftDefinitionJson == null && e.FinishedAt >= since);
+                && e.DeadLetterOutcome == null && e.DraftDefinitionJson == null && !e.DryRun && e.FinishedAt >= since);
         if (workflowId is { } id)
         {
             query = query.Where(e => e.WorkflowId == id);

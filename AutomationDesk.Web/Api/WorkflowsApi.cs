@@ -121,11 +121,13 @@ public static class WorkflowsApi
         await store.RestoreAsync(id, version, user.ToActor(), ct) is { } workflow ? TypedResults.Ok(workflow) : Problems.NotFound("workflow version", $"{id} v{version}");
 
     static async Task<Results<Ok<ExecutionDetail>, Accepted<ExecutionAccepted>>> Execute(
-        Guid id, HttpRequest request, [FromQuery] bool? wait, ExecutionLauncher launcher, ExecutionWaiter waiter, ClaimsPrincipal user, CancellationToken ct)
+        Guid id, HttpRequest request, [FromQuery] bool? wait, [FromQuery] bool? dryRun, ExecutionLauncher launcher, ExecutionWaiter waiter, ClaimsPrincipal user,
+        CancellationToken ct)
     {
         var input = await RequestBody.ReadObjectAsync(request, ct);
         var correlationId = request.Headers["X-Correlation-Id"].ToString() is { Length: > 0 and <= 128 } given ? given : null;
-        var started = await launcher.StartAsync(id, new RunRequest(TriggerTypes.Manual, new JsonObject { ["body"] = input }, correlationId), user.ToActor(), ct);
+        var started = await launcher.StartAsync(id, new RunRequest(TriggerTypes.Manual, new JsonObject { ["body"] = input }, correlationId, DryRun: dryRun == true),
+            user.ToActor(), ct);
         var location = $"/api/v1/executions/{started.Id}";
         if (wait == true && await waiter.WaitForFinalAsync(started.Id, WaitLimit, ct) is { } finished)
         {

@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Workflows;
+
+namespace AutomationDesk.Core.Preflight;
+
+/// <summary>
+/// Whether a step changes the world, which a dry run must not let it do. The step type says so
+/// (<see cref="StepTypeAttribute.HasSideEffects"/>), except that an <c>http.request</c> that only reads (GET, HEAD,
+/// OPTIONS) is safe to run for real: a dry run then shows what it would have read.
+/// </summary>
+public static class StepSideEffects
+{
+    private const string HttpRequest = "http.request";
+
+    private static readonly HashSet<string> ReadingMethods = new(StringComparer.OrdinalIgnoreCase) { "GET", "HEAD", "OPTIONS" };
+
+    public static bool Of(StepDescriptor descriptor, JsonObject config) =>
+        descriptor.HasSideEffects
+        && !(descriptor.Name == HttpRequest && ReadingMethods.Contains(config["method"].TextOrNull() ?? "GET"));
+
+    /// <summary>A dry run's output for a side-effect step: what it would have sent (the config, already masked).</summary>
+    public static JsonObject DryRunOutput(JsonNode? wouldSend) => new() { ["dryRun"] = true, ["wouldSend"] = wouldSend };
+}
