@@ -22,9 +22,6 @@ public sealed class DeskSettings(IDbContextFactory<DeskDbContext> dbFactory, Aud
 
     public const int MaxValueBytes = 64 * 1024;
 
-    /// <summary>Raised after a setting was set or deleted in this process, so an open Settings page shows it.</summary>
-    public event Action<string>? Changed;
-
     public async Task<JsonNode?> GetAsync(string key, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -59,7 +56,6 @@ public sealed class DeskSettings(IDbContextFactory<DeskDbContext> dbFactory, Aud
         row.UpdatedAt = time.GetUtcNow();
         audit.Record(db, actor, "setting.set", $"setting:{key}");
         await db.SaveChangesAsync(ct);
-        Changed?.Invoke(key);
     }
 
     /// <summary>
@@ -129,7 +125,6 @@ public sealed class DeskSettings(IDbContextFactory<DeskDbContext> dbFactory, Aud
         db.Settings.Remove(row);
         audit.Record(db, actor, "setting.delete", $"setting:{key}");
         await db.SaveChangesAsync(ct);
-        Changed?.Invoke(key);
         return true;
     }
 }
