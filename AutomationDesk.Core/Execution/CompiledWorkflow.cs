@@ -37,7 +37,20 @@ public sealed class CompiledWorkflow
         new(JsonSerializer.Deserialize<WorkflowDefinition>(definitionJson, DeskJson.Lenient)
             ?? throw new InvalidOperationException("A stored workflow definition is empty."));
 
-    public JsonObject Vars => Definition.Settings?.Vars is { } vars ? (JsonObject)vars.DeepClone() : [];
+    /// <summary>The workflow's <c>settings.vars</c> laid over the desk's global variables: a name in both reads the workflow's.</summary>
+    public JsonObject VarsOver(IReadOnlyDictionary<string, JsonNode?>? globalVars)
+    {
+        var vars = new JsonObject();
+        foreach (var (name, value) in globalVars ?? new Dictionary<string, JsonNode?>())
+        {
+            vars[name] = value?.DeepClone();
+        }
+        foreach (var (name, value) in Definition.Settings?.Vars ?? [])
+        {
+            vars[name] = value?.DeepClone();
+        }
+        return vars;
+    }
 }
 
 /// <summary>Compiled definitions by workflow id and version.</summary>

@@ -8,9 +8,13 @@ namespace AutomationDesk.Core.Execution;
 /// What templates see while a run is on a worker: <c>trigger</c>, <c>steps</c>, <c>workflow</c>, <c>execution</c>,
 /// <c>secrets</c>, <c>vars</c>, <c>now</c> and <c>today</c>. Built once per run and kept up to date: each step's stored
 /// output is parsed once, when it changes, not again for every later step. Resolving only reads the scope (it
-/// clones what it returns). Ids and times are written as JSON text, as they would read back from storage.
+/// clones what it returns). Ids and times are written as JSON text, as they would read back from storage. <c>vars</c>
+/// holds the desk's global variables (settings <c>vars.*</c>, read by the caller once per run) under the workflow's own
+/// <c>settings.vars</c>, which win.
 /// </summary>
-internal sealed class RunScope(Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues, TimeProvider time)
+internal sealed class RunScope(
+    Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues, TimeProvider time,
+    IReadOnlyDictionary<string, JsonNode?>? globalVars = null)
 {
     private readonly Dictionary<string, (string? OutputJson, StepStatus Status, JsonObject Entry)> _stepEntries = new(StringComparer.Ordinal);
     private JsonObject? _scope;
@@ -60,7 +64,7 @@ internal sealed class RunScope(Execution execution, CompiledWorkflow compiled, I
                 ["correlationId"] = execution.CorrelationId,
             },
             ["secrets"] = new JsonObject(secretValues.Select(s => KeyValuePair.Create(s.Key, (JsonNode?)JsonValue.Create(s.Value)))),
-            ["vars"] = compiled.Vars,
+            ["vars"] = compiled.VarsOver(globalVars),
             ["now"] = null,
             ["today"] = null,
         };

@@ -10,7 +10,8 @@ namespace AutomationDesk.Core.Execution;
 public sealed partial class WorkflowRunner
 {
     /// <summary>The state of one run while it is on this worker.</summary>
-    private sealed partial class Run(WorkflowRunner runner, DeskDbContext db, Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues, IReadOnlyList<string> connectionSecrets)
+    private sealed partial class Run(WorkflowRunner runner, DeskDbContext db, Execution execution, CompiledWorkflow compiled, IReadOnlyDictionary<string, string> secretValues, IReadOnlyList<string> connectionSecrets,
+        IReadOnlyDictionary<string, JsonNode?> globalVars)
     {
         private readonly Dictionary<string, StepRun> _rows = execution.Steps.ToDictionary(s => s.StepId, StringComparer.Ordinal);
         private readonly Dictionary<Task<StepOutcome>, StepRun> _running = [];
@@ -20,7 +21,7 @@ public sealed partial class WorkflowRunner
         private readonly List<ExecutionLog> _logs = [];
         private readonly SecretMasker _masker = new(secretValues.Values.Concat(connectionSecrets));
         private readonly TimeProvider _time = runner._time;
-        private readonly RunScope _scope = new(execution, compiled, secretValues, runner._time);
+        private readonly RunScope _scope = new(execution, compiled, secretValues, runner._time, globalVars);
         private StepRun? _failed;
         private bool _failedByTimeout;
         private (StepRun Step, RunStop Stop)? _stopped;

@@ -118,7 +118,9 @@ public sealed partial class WorkflowRunner(
         }
         var revealed = await secrets.RevealAsync(compiled.SecretNames.ToList(), ct);
         var connectionSecrets = await connections.SecretValuesAsync(await ConnectionsOfAsync(compiled, ct), ct);
-        var run = new Run(this, db, execution, compiled, revealed, connectionSecrets);
+        // Global variables are read once each time a run is taken up, not per step: a change reaches the next run.
+        var globalVars = await settings.VarsAsync(ct);
+        var run = new Run(this, db, execution, compiled, revealed, connectionSecrets, globalVars);
         using var running = cancellations.Track(executionId, ct);
         var limit = compiled.Definition.Settings?.Timeout;
         using var timeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, _time);

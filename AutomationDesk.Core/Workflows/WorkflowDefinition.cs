@@ -136,6 +136,11 @@ public sealed record WorkflowSettings
     public JsonNode? Output { get; init; }
     /// <summary>The error workflow: started when a run of this one fails for good.</summary>
     public OnFailureSettings? OnFailure { get; init; }
+    /// <summary>
+    /// Days this workflow's runs are kept, instead of the desk's <c>retention.executionsDays</c>: longer for an audit
+    /// trail, shorter for a noisy poller. Null: the desk's setting.
+    /// </summary>
+    public int? RetentionDays { get; init; }
 }
 
 public sealed record OnFailureSettings

@@ -327,6 +327,10 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
         {
             errors.Add("settings.maxConcurrency", "Between 1 and 64.");
         }
+        if (settings.RetentionDays is < Settings.DeskSettingKeys.MinRetentionDays or > Settings.DeskSettingKeys.MaxRetentionDays)
+        {
+            errors.Add("settings.retentionDays", $"Keep runs for {Settings.DeskSettingKeys.DaysRule}, or leave it out to follow the desk's {Settings.DeskSettingKeys.ExecutionsDays}.");
+        }
         foreach (var notify in settings.NotifyOn.Where(n => !NotifyEvents.Contains(n)))
         {
             errors.Add("settings.notifyOn", $"'{notify}' is not one of {string.Join(", ", NotifyEvents)}.");

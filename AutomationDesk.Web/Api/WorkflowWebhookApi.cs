@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Security;
@@ -25,22 +26,22 @@ public static class WorkflowWebhookApi
         return group;
     }
 
-    /// <summary>The public URL of a workflow's webhook receiver, for this request's scheme and host.</summary>
-    public static Uri Url(HttpRequest request, Guid workflowId, string token) =>
-        new($"{request.Scheme}://{request.Host}{request.PathBase}/api/webhooks/{workflowId}/{token}");
+    /// <summary>The public URL of a workflow's webhook receiver: under <c>desk.publicBaseUrl</c>, else this request's address.</summary>
+    private static async Task<Uri> UrlAsync(HttpRequest request, DeskSettings settings, Guid workflowId, string token, CancellationToken ct) =>
+        PublicUrls.Webhook(await PublicUrls.BaseAsync(settings, PublicUrls.RequestBase(request), ct), workflowId, token);
 
     static async Task<Results<Ok<WebhookAddress>, ProblemHttpResult>> Get(
-        Guid id, HttpRequest request, IDbContextFactory<DeskDbContext> dbFactory, CancellationToken ct)
+        Guid id, HttpRequest request, IDbContextFactory<DeskDbContext> dbFactory, DeskSettings settings, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = await db.Workflows.Where(w => w.Id == id && w.TriggerType == TriggerTypes.Webhook).Select(w => w.WebhookToken).SingleOrDefaultAsync(ct);
-        return token is null ? NotAWebhook(id) : TypedResults.Ok(new WebhookAddress(Url(request, id, token), token, id));
+        return token is null ? NotAWebhook(id) : TypedResults.Ok(new WebhookAddress(await UrlAsync(request, settings, id, token, ct), token, id));
     }
 
     static async Task<Results<Ok<WebhookAddress>, ProblemHttpResult>> Rotate(
-        Guid id, HttpRequest request, WebhookTokens tokens, ClaimsPrincipal user, CancellationToken ct) =>
+        Guid id, HttpRequest request, WebhookTokens tokens, DeskSettings settings, ClaimsPrincipal user, CancellationToken ct) =>
         await tokens.RotateAsync(id, user.ToActor(), ct) is { } token
-            ? TypedResults.Ok(new WebhookAddress(Url(request, id, token), token, id))
+            ? TypedResults.Ok(new WebhookAddress(await UrlAsync(request, settings, id, token, ct), token, id))
             : NotAWebhook(id);
 
     private static ProblemHttpResult NotAWebhook(Guid id) => TypedResults.Problem(

@@ -12,6 +12,7 @@ public sealed class PageAccessTests : RolePageTest
     [InlineData("admin/users")]
     [InlineData("admin/api-keys")]
     [InlineData("admin/secrets")]
+    [InlineData("admin/settings")]
     public void A_viewer_opening_an_admin_page_is_told_their_role_does_not_allow_it(string path)
     {
         SignInAs(DeskRoles.Viewer);

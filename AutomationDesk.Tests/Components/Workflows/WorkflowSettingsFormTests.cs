@@ -60,4 +60,25 @@ public sealed class WorkflowSettingsFormTests : ComposeFormTest
         Assert.False(string.IsNullOrEmpty(error));
         cut.WaitForAssertion(() => Assert.Contains(error, cut.Find("div[data-field='settings.timeout']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public void Days_to_keep_runs_land_in_settings_a_bad_number_is_shown_at_the_field_and_emptying_removes_it()
+    {
+        var (draft, cut) = RenderSettings();
+
+        cut.Find("div[data-field='settings.retentionDays'] input").Change("365");
+        Assert.Equal(365, (int)draft.Root["settings"]!["retentionDays"]!);
+        Assert.Null(draft.ErrorAt("settings.retentionDays"));
+
+        cut.Find("div[data-field='settings.retentionDays'] input").Change("0");
+        var error = draft.ErrorAt("settings.retentionDays");
+        Assert.Contains("1 to 3650", error, StringComparison.Ordinal);
+        cut.WaitForAssertion(() => Assert.Contains(error!, cut.Find("div[data-field='settings.retentionDays']").TextContent, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+        cut.Find("div[data-field='settings.retentionDays'] input").Change("a year");
+        Assert.NotNull(draft.ErrorAt("settings.retentionDays"));
+
+        cut.Find("div[data-field='settings.retentionDays'] input").Change("");
+        Assert.Null(draft.Root["settings"]);
+    }
 }

@@ -1,5 +1,6 @@
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Web.Api;
 using AutomationDesk.Web.Components.Pages.Executions;
@@ -24,6 +25,7 @@ public sealed partial class InboxPage : IDisposable
     private IReadOnlyList<InboxSourceView>? _sources;
     private IReadOnlyList<InboxRuleView>? _rules;
     private IReadOnlyList<WorkflowOption> _workflows = [];
+    private string _publicBase = "";
     private Paged<InboxEventView>? _events;
     private string? _search;
     private int _sourcePage = 1;
@@ -42,6 +44,7 @@ public sealed partial class InboxPage : IDisposable
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
     [Inject] public required LiveDeskEvents Events { get; set; }
     [Inject] public required NavigationManager Navigation { get; set; }
+    [Inject] public required DeskSettings Settings { get; set; }
     [Inject] public required TimeProvider Time { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
 
@@ -65,6 +68,7 @@ public sealed partial class InboxPage : IDisposable
     private async Task LoadAsync()
     {
         _sources = await Inbox.ListSourcesAsync(CancellationToken.None);
+        _publicBase = await PublicUrls.BaseAsync(Settings, Navigation.BaseUri, CancellationToken.None);
         _rules = await Inbox.ListRulesAsync(null, CancellationToken.None);
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
@@ -104,7 +108,8 @@ public sealed partial class InboxPage : IDisposable
     private bool Matches(string? text) =>
         string.IsNullOrWhiteSpace(_search) || (text?.Contains(_search.Trim(), StringComparison.OrdinalIgnoreCase) ?? false);
 
-    private string ReceiverUrl(InboxSourceView source) => Navigation.ToAbsoluteUri(source.ReceiverPath.TrimStart('/')).ToString();
+    /// <summary>What a sender posts to: under <c>desk.publicBaseUrl</c> when set, else the address this page was opened at.</summary>
+    private string ReceiverUrl(InboxSourceView source) => PublicUrls.Under(_publicBase, source.ReceiverPath);
 
     private void AddSource() => (_editingSource, _sourceEditorKey) = (null, ++_editCount);
 

@@ -1,6 +1,8 @@
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
+using AutomationDesk.Web.Api;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -10,23 +12,25 @@ using MudBlazor;
 namespace AutomationDesk.Web.Components.Pages.Workflows;
 
 /// <summary>
-/// The saved workflow's webhook URL (<c>api/webhooks/{id}/{token}</c> under the desk's base address). The token is read
-/// from the stored workflow, so a draft switched to webhook shows its URL once saved; any audited change (a save, a
-/// rotation elsewhere) reads it again.
+/// The saved workflow's webhook URL (<c>api/webhooks/{id}/{token}</c> under the setting <c>desk.publicBaseUrl</c>, else
+/// the address this page was opened at). The token is read from the stored workflow, so a draft switched to webhook
+/// shows its URL once saved; any audited change (a save, a rotation elsewhere, a new public base URL) reads it again.
 /// </summary>
 public sealed partial class WebhookAddress
 {
     private string? _token;
+    private string _base = "";
     private bool _confirmRotate;
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; init; }
     [Inject] public required WebhookTokens Tokens { get; init; }
     [Inject] public required NavigationManager Navigation { get; init; }
+    [Inject] public required DeskSettings Settings { get; init; }
     [Inject] public required ISnackbar Snackbar { get; init; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
-    private string Url => $"{Navigation.BaseUri}api/webhooks/{WorkflowId}/{_token}";
+    private string Url => PublicUrls.Webhook(_base, WorkflowId!.Value, _token!).ToString();
 
     protected override Task OnParametersSetAsync() => LoadAsync();
 
@@ -37,6 +41,7 @@ public sealed partial class WebhookAddress
             _token = null;
             return;
         }
+        _base = await PublicUrls.BaseAsync(Settings, Navigation.BaseUri, CancellationToken.None);
         await using var db = await DbFactory.CreateDbContextAsync();
         _token = await db.Workflows.AsNoTracking().Where(w => w.Id == id && w.TriggerType == TriggerTypes.Webhook)
             .Select(w => w.WebhookToken).SingleOrDefaultAsync();

@@ -148,7 +148,8 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
 
     /// <summary>
     /// The template paths a step may use: the trigger (and the sample input's fields), the steps upstream of it
-    /// (and what their last test run returned), secrets by name, vars, and the run's own facts.
+    /// (and what their last test run returned), secrets by name, vars (the workflow's own and the desk's global ones, with
+    /// the fields of an object value), and the run's own facts.
     /// </summary>
     public IReadOnlyList<string> TemplatePaths(int stepIndex, TemplateHints hints)
     {
@@ -160,9 +161,15 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
             paths.AddRange(FieldsOf(hints.Outputs.GetValueOrDefault(id), $"steps.{id}.output"));
         }
         paths.AddRange(hints.Secrets.Select(name => $"secrets.{name}"));
-        if (Root["settings"]?["vars"] is JsonObject vars)
+        var vars = new Dictionary<string, JsonNode?>(hints.GlobalVars, StringComparer.Ordinal);
+        foreach (var (name, value) in Root["settings"]?["vars"] as JsonObject ?? [])
         {
-            paths.AddRange(vars.Select(v => $"vars.{v.Key}"));
+            vars[name] = value;
+        }
+        foreach (var (name, value) in vars.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            paths.Add($"vars.{name}");
+            paths.AddRange(FieldsOf(value, $"vars.{name}"));
         }
         paths.AddRange(["workflow.id", "workflow.name", "workflow.version", "execution.id", "execution.startedAt", "now", "today"]);
         return paths;
@@ -253,4 +260,7 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
 public sealed record TemplateHints(JsonNode? SampleBody, IReadOnlyDictionary<string, JsonNode?> Outputs, IReadOnlyList<string> Secrets)
 {
     public static TemplateHints None { get; } = new(null, new Dictionary<string, JsonNode?>(), []);
+
+    /// <summary>The desk's global variables (settings <c>vars.*</c>) by name, offered as <c>vars.name</c>.</summary>
+    public IReadOnlyDictionary<string, JsonNode?> GlobalVars { get; init; } = new Dictionary<string, JsonNode?>();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Core.Steps;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Security;
@@ -19,6 +20,7 @@ public sealed partial class WorkflowEditor : IDisposable
     private WorkflowDraft _draft = null!;
     private TemplateHints _hints = TemplateHints.None;
     private IReadOnlyList<string> _secrets = [];
+    private IReadOnlyDictionary<string, JsonNode?> _globalVars = new Dictionary<string, JsonNode?>();
     private string _jsonText = "";
     private string? _jsonError;
     private string _name = "";
@@ -33,6 +35,7 @@ public sealed partial class WorkflowEditor : IDisposable
     [Inject] public required StepRegistry Registry { get; set; }
     [Inject] public required WorkflowStore Store { get; set; }
     [Inject] public required SecretStore Secrets { get; set; }
+    [Inject] public required DeskSettings Settings { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
     [Inject] public required NavigationManager Navigation { get; set; }
 
@@ -56,7 +59,8 @@ public sealed partial class WorkflowEditor : IDisposable
         _draft = new WorkflowDraft(Reader, Registry);
         _draft.Changed += OnDraftChanged;
         _secrets = (await Secrets.ListAsync(CancellationToken.None)).Select(s => s.Name).ToList();
-        _hints = TemplateHints.None with { Secrets = _secrets };
+        _globalVars = await Settings.VarsAsync(CancellationToken.None);
+        _hints = TemplateHints.None with { Secrets = _secrets, GlobalVars = _globalVars };
     }
 
     protected override async Task OnParametersSetAsync()
@@ -127,7 +131,7 @@ public sealed partial class WorkflowEditor : IDisposable
         _jsonError = error;
     }
 
-    private void OnHintsChanged(TemplateHints hints) => _hints = hints with { Secrets = _secrets };
+    private void OnHintsChanged(TemplateHints hints) => _hints = hints with { Secrets = _secrets, GlobalVars = _globalVars };
 
     private async Task SaveAsync()
     {
