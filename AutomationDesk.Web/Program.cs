@@ -30,11 +30,13 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapDeskHealth();
+app.MapDeskMetrics();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapWorkflowTransferApi();
+app.MapWorkflowStatsApi();
 app.MapTemplatesApi();
 app.MapExecutionsApi();
 app.MapArtifactsApi();
