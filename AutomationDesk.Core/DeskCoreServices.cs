@@ -8,6 +8,7 @@ using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Settings;
 using AutomationDesk.Core.Steps;
+using AutomationDesk.Core.Telemetry;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using Microsoft.EntityFrameworkCore;
@@ -23,7 +24,8 @@ public static class DeskCoreServices
 {
     /// <summary>
     /// The desk without a host: the database, the engine, every step type and the stores. The host adds an
-    /// <see cref="IExecutionDispatcher"/> and an <see cref="Live.IDeskEvents"/>.
+    /// <see cref="IExecutionDispatcher"/> and an <see cref="Live.IDeskEvents"/> (wrapped in <see cref="MeasuredDeskEvents"/>
+    /// to count and trace runs).
     /// </summary>
     public static IServiceCollection AddDeskCore(this IServiceCollection services, IConfiguration configuration)
     {
@@ -121,6 +123,9 @@ public static class DeskCoreServices
                 : Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "files")));
         services.AddSingleton<EmailPoll>();
         services.AddSingleton<TriggerPoller>();
+        services.AddMetrics();
+        services.AddSingleton<DeskMetrics>();
+        services.AddSingleton<RunTraces>();
         return services;
     }
 }

@@ -3,6 +3,7 @@ using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Telemetry;
 using AutomationDesk.Core.Triggers;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Api;
@@ -24,7 +25,9 @@ public static class DeskWebServices
     public static IServiceCollection AddDeskWeb(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<LiveDeskEvents>();
-        services.AddSingleton<IDeskEvents>(sp => sp.GetRequiredService<LiveDeskEvents>());
+        services.AddSingleton<IDeskEvents>(sp => new MeasuredDeskEvents(
+            sp.GetRequiredService<LiveDeskEvents>(), sp.GetRequiredService<DeskMetrics>(), sp.GetRequiredService<RunTraces>()));
+        services.AddDeskTelemetry(configuration);
         services.AddSingleton<IExecutionDispatcher, HangfireExecutionDispatcher>();
         services.AddSingleton<ExecutionWaiter>();
         services.AddTransient<ExecutionJob>();

@@ -30,12 +30,14 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapDeskHealth();
+app.MapDeskMetrics();
 app.MapOpenApi().AllowAnonymous();
 app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapPreflightApi();
 app.MapWorkflowTransferApi();
+app.MapWorkflowStatsApi();
 app.MapTemplatesApi();
 app.MapExecutionsApi();
 app.MapArtifactsApi();

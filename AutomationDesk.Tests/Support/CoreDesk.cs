@@ -4,6 +4,7 @@ using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Persistence;
+using AutomationDesk.Core.Telemetry;
 using AutomationDesk.Core.Workflows;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -80,7 +81,8 @@ public sealed class CoreDesk : IAsyncDisposable
         services.AddSingleton<QueuedDispatcher>();
         services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<QueuedDispatcher>());
         services.AddSingleton<RecordingDeskEvents>();
-        services.AddSingleton<IDeskEvents>(sp => sp.GetRequiredService<RecordingDeskEvents>());
+        services.AddSingleton<IDeskEvents>(sp => new MeasuredDeskEvents(
+            sp.GetRequiredService<RecordingDeskEvents>(), sp.GetRequiredService<DeskMetrics>(), sp.GetRequiredService<RunTraces>()));
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         var desk = new CoreDesk(folder, provider, settings);
         await using (var db = desk.NewDb())

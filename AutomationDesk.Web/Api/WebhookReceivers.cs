@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Telemetry;
 using AutomationDesk.Core.Triggers;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Metadata;
@@ -32,10 +33,12 @@ public static class WebhookReceivers
     }
 
     static async Task<Results<Ok<WebhookCompleted>, Ok<WebhookDuplicate>, Accepted<ExecutionAccepted>, ProblemHttpResult>> ReceiveWorkflow(
-        Guid workflowId, string token, HttpRequest request, WorkflowWebhookReceiver receiver, ExecutionWaiter waiter, CancellationToken ct)
+        Guid workflowId, string token, HttpRequest request, WorkflowWebhookReceiver receiver, ExecutionWaiter waiter, DeskMetrics metrics,
+        CancellationToken ct)
     {
         var (body, bytes) = await ReadBoundedAsync(request, await receiver.BodyLimitAsync(workflowId, ct), ct);
         var outcome = await receiver.ReceiveAsync(workflowId, token, RequestOf(request, body), bytes, ct);
+        metrics.WebhookAnswered(WebhookOutcomes.Of(outcome.StatusCode, outcome.Duplicate));
         if (outcome.Refused)
         {
             return Refusal(outcome.StatusCode, outcome.Reason!);
@@ -54,10 +57,11 @@ public static class WebhookReceivers
     }
 
     static async Task<Results<Accepted<InboxAccepted>, Ok<InboxDuplicate>, ProblemHttpResult>> ReceiveInbox(
-        string source, HttpRequest request, InboxRouter inbox, CancellationToken ct)
+        string source, HttpRequest request, InboxRouter inbox, DeskMetrics metrics, CancellationToken ct)
     {
         var (body, bytes) = await ReadBoundedAsync(request, InboxRouter.MaxBodyBytes, ct);
         var outcome = await inbox.ReceiveAsync(source, RequestOf(request, body), bytes, ct);
+        metrics.WebhookAnswered(WebhookOutcomes.Of(outcome.StatusCode, outcome.DuplicateOf is not null));
         if (outcome.StatusCode >= 400)
         {
             return Refusal(outcome.StatusCode, outcome.Reason!);

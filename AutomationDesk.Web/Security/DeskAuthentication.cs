@@ -11,7 +11,8 @@ public static class DeskAuthentication
     public static Task StatusOrRedirect(RedirectContext<CookieAuthenticationOptions> context, int status)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi"))
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs") || path.StartsWithSegments("/openapi")
+            || path.StartsWithSegments(DeskTelemetry.MetricsPath))
         {
             context.Response.StatusCode = status;
             return Task.CompletedTask;

@@ -26,6 +26,9 @@ public sealed partial class WorkflowEditor : IDisposable
     private string _name = "";
     private int _version;
     private int _tab;
+
+    /// <summary>Form, JSON, History, then Analytics: its figures are read when it is first shown.</summary>
+    private const int AnalyticsTab = 3;
     private bool _loaded;
     private bool _notFound;
     private bool _saving;
