@@ -37,6 +37,7 @@ app.MapWorkflowsApi();
 app.MapWorkflowTransferApi();
 app.MapTemplatesApi();
 app.MapExecutionsApi();
+app.MapExecutionEventsApi();
 app.MapArtifactsApi();
 app.MapDeadLettersApi();
 app.MapMonitorApi();
