@@ -187,7 +187,12 @@ public static class ExecutionEventLog
                 properties.Select(p => ((RelationalTypeMapping)p.GetTypeMapping(), p.GetGetter(), p.IsNullable)).ToList());
         }
 
-        public string Statement(int rows)
+        // A checkpoint writes about the same number of events each time: its text is built once per count.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> _statements = new();
+
+        public string Statement(int rows) => _statements.GetOrAdd(rows, Build);
+
+        private string Build(int rows)
         {
             var executionColumn = Names.IndexOf(nameof(ExecutionEvent.ExecutionId)) + 1;
             var sql = new StringBuilder("INSERT INTO \"").Append(Table).Append("\" (")
