@@ -181,6 +181,29 @@ public sealed class ExecutionEventLogTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Held_item_runs_written_and_cancelled_in_bulk_each_store_their_events()
+    {
+        var parent = await _desk.RunAsync(Workflow(Transform("a", 1)));
+        var itemsWorkflow = await _desk.SaveAsync(Workflow(Transform("item", 1)));
+        var requests = Enumerable.Range(0, 3)
+            .Select(i => new RunRequest("manual", [], ParentExecutionId: parent.Id, ParentStepId: "each", ItemIndex: i))
+            .ToList();
+
+        await _desk.Get<ExecutionLauncher>().AddHeldAsync(itemsWorkflow, requests, CancellationToken.None);
+        await _desk.Get<ChildRuns>().CancelHeldAsync(parent.Id, "each", "The foreach stopped.", CancellationToken.None);
+
+        await using var db = _desk.NewDb();
+        var items = await db.Executions.AsNoTracking().Where(e => e.ParentExecutionId == parent.Id).Select(e => e.Id).ToListAsync();
+        Assert.Equal(3, items.Count);
+        foreach (var item in items)
+        {
+            var events = await EventsAsync(item);
+            AssertContiguous(events);
+            Assert.Equal(["execution.queued", "execution.cancelled"], events.Select(e => e.EventType));
+        }
+    }
+
+    [Fact]
     public async Task Events_of_several_runs_in_one_batch_are_numbered_per_run()
     {
         var first = await _desk.RunAsync(Workflow(Transform("a", 1)));
