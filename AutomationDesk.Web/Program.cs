@@ -40,6 +40,7 @@ app.MapWorkflowTransferApi();
 app.MapWorkflowStatsApi();
 app.MapTemplatesApi();
 app.MapExecutionsApi();
+app.MapExecutionEventsApi();
 app.MapArtifactsApi();
 app.MapDeadLettersApi();
 app.MapMonitorApi();

@@ -71,12 +71,14 @@ public sealed class Approvals(IDbContextFactory<DeskDbContext> dbFactory, IExecu
         }
         audit.Record(db, decider.Actor, "execution.approval", $"execution:{executionId}",
             new { stepId = step.StepId, decision = DecisionName(decision), comment });
-        db.ExecutionLogs.Add(new ExecutionLog
+        var log = new ExecutionLog
         {
             ExecutionId = executionId, Time = now, Level = LogLevelName.Information, Domain = LogDomain.Step, StepId = step.StepId,
             Message = $"{(decision == ApprovalDecision.Approve ? "Approved" : "Rejected")} by {decider.Actor.Name}{(string.IsNullOrWhiteSpace(comment) ? "" : $": {comment}")}",
-        });
+        };
+        db.ExecutionLogs.Add(log);
         await db.SaveChangesAsync(ct);
+        await ExecutionEventLog.AppendCurrentAsync(db, executionId, s => s.Id == step.Id, [log], now, ct);
         await transaction.CommitAsync(ct);
         await db.Entry(step).ReloadAsync(ct);
         await db.Entry(execution).ReloadAsync(ct);

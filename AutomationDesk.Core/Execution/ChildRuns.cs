@@ -168,6 +168,13 @@ public sealed class ChildRuns(IDbContextFactory<DeskDbContext> dbFactory, IServi
             .SetProperty(e => e.FinishedAt, now)
             .SetProperty(e => e.ErrorHuman, reason)
             .SetProperty(e => e.DueAt, (DateTimeOffset?)null), ct);
+        // One execution.cancelled event each, in one statement; their steps never started, so they get none of their own.
+        var cancelled = await db.Executions.AsNoTracking()
+            .Where(e => e.ParentExecutionId == parentId && e.ParentStepId != null && (stepId == null || e.ParentStepId == stepId)
+                && e.Status == ExecutionStatus.Cancelled && e.FinishedAt == now && e.StartedAt == null)
+            .OrderBy(e => e.ItemIndex)
+            .ToListAsync(ct);
+        await ExecutionEventLog.AppendAsync(db, cancelled.Select(e => ExecutionEventLog.ForExecution(e, now)).ToList(), ct);
         await write.CommitAsync(ct);
     }
 

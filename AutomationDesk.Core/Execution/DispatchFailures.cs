@@ -97,15 +97,17 @@ public sealed partial class DispatchFailures(
                     .SetProperty(s => s.Status, StepStatus.Cancelled)
                     .SetProperty(s => s.FinishedAt, now)
                     .SetProperty(s => s.ErrorHuman, "Stopped: the desk could not run this execution."), ct);
-            db.ExecutionLogs.Add(new ExecutionLog
+            var log = new ExecutionLog
             {
                 ExecutionId = executionId,
                 Time = now,
                 Level = LogLevelName.Error,
                 Domain = LogDomain.System,
                 Message = $"{human} (failed {failures} times in a row)",
-            });
+            };
+            db.ExecutionLogs.Add(log);
             await db.SaveChangesAsync(ct);
+            await ExecutionEventLog.AppendCurrentAsync(db, executionId, s => s.Status == StepStatus.Cancelled && s.FinishedAt == now, [log], now, ct);
             await write.CommitAsync(ct);
         }
         var execution = await db.Executions.AsNoTracking().SingleAsync(e => e.Id == executionId, ct);

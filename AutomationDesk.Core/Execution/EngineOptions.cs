@@ -34,4 +34,11 @@ public sealed class EngineOptions
     /// </summary>
     [Range(1, 100)]
     public int MaxDispatchFailures { get; set; } = 3;
+
+    /// <summary>
+    /// For the bench only: false leaves the runner's and launcher's events unwritten, so the cost of storing the
+    /// replayable stream can be measured against a run without it. Leave it on: with it off, the event streams miss
+    /// what runs did.
+    /// </summary>
+    public bool StoreEvents { get; set; } = true;
 }

@@ -70,6 +70,16 @@ public sealed class Execution
     /// <summary>While the run waits: since when. Added to <see cref="WaitingMs"/> when it is claimed again or ends.</summary>
     public DateTimeOffset? WaitingSince { get; set; }
 
+    /// <summary>The wait in progress, if any, is over: counted into <see cref="WaitingMs"/>.</summary>
+    public void EndWait(DateTimeOffset now)
+    {
+        if (WaitingSince is { } since)
+        {
+            WaitingMs += Math.Max(0, (long)(now - since).TotalMilliseconds);
+            WaitingSince = null;
+        }
+    }
+
     public List<StepRun> Steps { get; set; } = [];
     public List<ExecutionKey> Keys { get; set; } = [];
 }

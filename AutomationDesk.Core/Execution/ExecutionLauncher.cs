@@ -7,6 +7,7 @@ using AutomationDesk.Core.Live;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Steps;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AutomationDesk.Core.Execution;
 
@@ -27,7 +28,7 @@ public sealed record RunRequest(
 /// </summary>
 public sealed class ExecutionLauncher(
     IDbContextFactory<DeskDbContext> dbFactory, CompiledWorkflowCache cache, StepRegistry registry, IExecutionDispatcher dispatcher,
-    IDeskEvents events, AuditTrail audit, TimeProvider time)
+    IDeskEvents events, AuditTrail audit, TimeProvider time, IOptions<EngineOptions> options)
 {
     public const string TestTriggerKind = "test";
 
@@ -81,8 +82,12 @@ public sealed class ExecutionLauncher(
             ?? throw new DeskProblemException(ProblemKind.NotFound, "Workflow not found", $"There is no workflow {workflowId}.");
         var executions = requests.Select(r => NewExecution(db, workflow.Id, workflow.Name, workflow.Version, workflow.Compiled, null, r with { Held = true }, null, 1)).ToList();
         db.Executions.AddRange(executions);
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(db, ct);
     }
+
+    /// <summary>New runs are saved with their first event (<c>execution.queued</c>), in one commit.</summary>
+    private Task SaveAsync(DeskDbContext db, CancellationToken ct) =>
+        options.Value.StoreEvents ? ExecutionEventLog.SaveChangesAsync(db, time.GetUtcNow(), ct) : db.SaveChangesAsync(ct);
 
     private sealed record RunnableWorkflow(Guid Id, string Name, int Version, CompiledWorkflow Compiled);
 
@@ -134,7 +139,7 @@ public sealed class ExecutionLauncher(
         db.Executions.Add(execution);
         audit.Record(db, actor, "execution.start", $"execution:{execution.Id}", new { workflowId, request.TriggerKind });
         alongside?.Invoke(db, execution.Id);
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(db, ct);
         await events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
         if (!request.Held)
         {

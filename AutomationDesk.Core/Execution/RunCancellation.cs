@@ -99,8 +99,11 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = time.GetUtcNow();
-        var row = await db.Executions.AsNoTracking().Where(e => e.Id == executionId).Select(e => new { e.StartedAt }).SingleAsync(ct);
+        await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
+        var row = await db.Executions.AsNoTracking().Where(e => e.Id == executionId).Select(e => new { e.StartedAt, e.WaitingSince, e.WaitingMs }).SingleAsync(ct);
         long? duration = row.StartedAt is { } started ? (long)(now - started).TotalMilliseconds : null;
+        // A run ended while it waited: the wait so far counts as waiting time.
+        var waitingMs = row.WaitingMs + (row.WaitingSince is { } since ? Math.Max(0, (long)(now - since).TotalMilliseconds) : 0);
         var changed = await db.Executions
             .Where(e => e.Id == executionId && from.Contains(e.Status))
             .ExecuteUpdateAsync(set => set
@@ -109,6 +112,8 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
                 .SetProperty(e => e.DurationMs, duration)
                 .SetProperty(e => e.ErrorHuman, reason)
                 .SetProperty(e => e.DueAt, (DateTimeOffset?)null)
+                .SetProperty(e => e.WaitingMs, waitingMs)
+                .SetProperty(e => e.WaitingSince, (DateTimeOffset?)null)
                 .SetProperty(e => e.LeaseOwner, (string?)null)
                 .SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), ct);
         if (changed == 0)
@@ -118,9 +123,11 @@ public sealed class RunCancellation(IDbContextFactory<DeskDbContext> dbFactory, 
         await db.StepRuns.Where(s => s.ExecutionId == executionId && (s.Status == StepStatus.Pending || s.Status == StepStatus.Running
                 || s.Status == StepStatus.Waiting || s.Status == StepStatus.Retrying))
             .ExecuteUpdateAsync(set => set.SetProperty(s => s.Status, StepStatus.Cancelled).SetProperty(s => s.FinishedAt, now), ct);
-        db.ExecutionLogs.Add(new ExecutionLog { ExecutionId = executionId, Time = now, Level = LogLevelName.Warning, Domain = LogDomain.System, Message = reason });
+        var log = new ExecutionLog { ExecutionId = executionId, Time = now, Level = LogLevelName.Warning, Domain = LogDomain.System, Message = reason };
+        db.ExecutionLogs.Add(log);
         await db.SaveChangesAsync(ct);
-        var execution = await db.Executions.AsNoTracking().Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
+        var execution = await ExecutionEventLog.AppendCurrentAsync(db, executionId, s => s.Status == StepStatus.Cancelled && s.FinishedAt == now, [log], now, ct);
+        await write.CommitAsync(ct);
         foreach (var step in execution.Steps.Where(s => s.Status == StepStatus.Cancelled))
         {
             await events.StepChangedAsync(StepRunView.From(step), ct);

@@ -15,7 +15,7 @@ public sealed record PauseOutcome(Guid ExecutionId, ExecutionStatus Status, bool
 /// nothing new, writes its checkpoint and leaves the run <c>Paused</c> with its lease released. A manually paused
 /// run has no due time, so no timer wakes it; resuming queues it and dispatches it again.
 /// </summary>
-public sealed class RunPause(IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, IDeskEvents events, AuditTrail audit)
+public sealed class RunPause(IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, IDeskEvents events, AuditTrail audit, TimeProvider time)
 {
     private static readonly ExecutionStatus[] OffWorker = [ExecutionStatus.Queued, ExecutionStatus.Waiting, ExecutionStatus.Retrying];
 
@@ -96,19 +96,30 @@ public sealed class RunPause(IDbContextFactory<DeskDbContext> dbFactory, IExecut
         await db.Executions.Where(e => e.Id == executionId).Select(e => (ExecutionStatus?)e.Status).SingleOrDefaultAsync(ct)
         ?? throw new DeskProblemException(ProblemKind.NotFound, "Execution not found", $"There is no execution {executionId}.");
 
+    /// <summary>Moves the run and stores its event in one commit; a run paused here starts waiting (until it is claimed again).</summary>
     private async Task<bool> MoveAsync(DeskDbContext db, Guid executionId, IReadOnlyCollection<ExecutionStatus> from, ExecutionStatus to, CancellationToken ct)
     {
-        var moved = await db.Executions
-            .Where(e => e.Id == executionId && from.Contains(e.Status))
-            .ExecuteUpdateAsync(set => set
-                .SetProperty(e => e.Status, to)
-                .SetProperty(e => e.DueAt, (DateTimeOffset?)null)
-                .SetProperty(e => e.LeaseOwner, (string?)null)
-                .SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), ct);
-        if (moved == 1)
+        var now = time.GetUtcNow();
+        DateTimeOffset? waitFrom = to == ExecutionStatus.Paused ? now : null;
+        Execution moved;
+        await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
         {
-            await events.ExecutionChangedAsync(ExecutionSummary.From(await db.Executions.AsNoTracking().SingleAsync(e => e.Id == executionId, ct)), ct);
+            var changed = await db.Executions
+                .Where(e => e.Id == executionId && from.Contains(e.Status))
+                .ExecuteUpdateAsync(set => set
+                    .SetProperty(e => e.Status, to)
+                    .SetProperty(e => e.DueAt, (DateTimeOffset?)null)
+                    .SetProperty(e => e.WaitingSince, e => e.WaitingSince ?? waitFrom)
+                    .SetProperty(e => e.LeaseOwner, (string?)null)
+                    .SetProperty(e => e.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+            if (changed == 0)
+            {
+                return false;
+            }
+            moved = await ExecutionEventLog.AppendCurrentAsync(db, executionId, _ => false, [], now, ct);
+            await write.CommitAsync(ct);
         }
-        return moved == 1;
+        await events.ExecutionChangedAsync(ExecutionSummary.From(moved), ct);
+        return true;
     }
 }

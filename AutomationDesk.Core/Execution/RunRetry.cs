@@ -114,7 +114,7 @@ public sealed class RunRetry(IDbContextFactory<DeskDbContext> dbFactory, Executi
         execution.DeadLetterOutcome = DeadLetterOutcomes.Discarded;
         execution.DeadLetterClosedAt = time.GetUtcNow();
         audit.Record(db, actor, "execution.discard", $"execution:{executionId}", null);
-        await db.SaveChangesAsync(ct);
+        await ExecutionEventLog.SaveChangesAsync(db, time.GetUtcNow(), ct);
         var summary = ExecutionSummary.From(execution);
         await events.ExecutionChangedAsync(summary, ct);
         return summary;

@@ -221,15 +221,24 @@ public sealed partial class WorkflowRunner
             // only while this worker still holds the run. If another node ended it (a cancel clears the owner), the
             // write fails instead of overwriting that end, and no step with side effects starts after it.
             db.Entry(execution).Property(e => e.LeaseOwner).IsModified = true;
+            var now = _time.GetUtcNow();
+            if (execution.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused)
+            {
+                execution.WaitingSince ??= now;
+            }
+            var changed = _changedSteps.Distinct().ToList();
             await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
             {
                 await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
                 await MultiRowInsert.InsertAsync(db, _logs, ct);
+                if (runner._options.StoreEvents)
+                {
+                    await AppendEventsAsync(changed, now, ct);
+                }
                 await write.CommitAsync(ct);
             }
             db.ChangeTracker.AcceptAllChanges();
             _logs.Clear();
-            var changed = _changedSteps.Distinct().ToList();
             _changedSteps.Clear();
             foreach (var row in changed)
             {
@@ -238,6 +247,26 @@ public sealed partial class WorkflowRunner
             await runner._events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
         }
 
+
+        /// <summary>The checkpoint's events, in its transaction: its steps, its log rows, then the run.</summary>
+        private async Task AppendEventsAsync(List<StepRun> changed, DateTimeOffset now, CancellationToken ct)
+        {
+            if (_logs.Count > 0)
+            {
+                // The rows were just inserted in one statement; only this run's holder writes its logs, so they are its newest.
+                var ids = await db.ExecutionLogs.Where(l => l.ExecutionId == execution.Id).OrderByDescending(l => l.Id)
+                    .Select(l => l.Id).Take(_logs.Count).ToListAsync(ct);
+                for (var i = 0; i < _logs.Count; i++)
+                {
+                    _logs[i].Id = ids[_logs.Count - 1 - i];
+                }
+            }
+            var events = new List<ExecutionEvent>(changed.Count + _logs.Count + 1);
+            events.AddRange(changed.Select(row => ExecutionEventLog.ForStep(execution, row, now)));
+            events.AddRange(_logs.Select(log => ExecutionEventLog.ForLog(execution, log)));
+            events.Add(ExecutionEventLog.ForExecution(execution, now));
+            await ExecutionEventLog.AppendAsync(db, events, ct);
+        }
 
         private async Task<bool> RenewLeaseAsync(CancellationToken ct)
         {

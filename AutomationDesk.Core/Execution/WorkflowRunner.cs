@@ -97,6 +97,7 @@ public sealed partial class WorkflowRunner(
     private async Task RunClaimedAsync(DeskDbContext db, Guid executionId, CancellationToken ct)
     {
         var execution = await db.Executions.Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
+        execution.EndWait(_time.GetUtcNow()); // Written with the run's first checkpoint on this worker.
         CompiledWorkflow? compiled;
         if (execution.DraftDefinitionJson is { } draft)
         {
@@ -218,7 +219,7 @@ public sealed partial class WorkflowRunner(
         execution.DurationMs = (long)(now - (execution.StartedAt ?? now)).TotalMilliseconds;
         execution.LeaseOwner = null;
         execution.LeaseExpiresAt = null;
-        await db.SaveChangesAsync(ct);
+        await ExecutionEventLog.SaveChangesAsync(db, now, ct);
         await _events.ExecutionChangedAsync(ExecutionSummary.From(execution), ct);
     }
 

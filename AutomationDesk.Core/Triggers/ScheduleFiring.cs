@@ -115,7 +115,7 @@ public sealed class ScheduleFiring(
                 $"Skipped: run {running.Id} of this workflow was still {running.Status} when the fire due at {due:u} came (overlap: skip).");
             skipped.TriggerInputJson = input.ToJsonString();
             db.Executions.Add(skipped);
-            await db.SaveChangesAsync(ct);
+            await ExecutionEventLog.SaveChangesAsync(db, now, ct);
             await events.ExecutionChangedAsync(ExecutionSummary.From(skipped), ct);
             result = new FireResult(FireOutcome.Skipped, skipped.Id);
         }
@@ -149,7 +149,7 @@ public sealed class ScheduleFiring(
         }
         var rows = dueTimes.Select(at => NotRun(schedule, at, ExecutionStatus.Missed, now, reason(at))).ToList();
         db.Executions.AddRange(rows);
-        await db.SaveChangesAsync(ct);
+        await ExecutionEventLog.SaveChangesAsync(db, now, ct);
         // Lists reload on any change of the workflow's runs: one announcement says it for all of them.
         await events.ExecutionChangedAsync(ExecutionSummary.From(rows[^1]), ct);
     }

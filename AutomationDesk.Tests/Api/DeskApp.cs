@@ -60,7 +60,7 @@ public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>A client without credentials that sees redirects as they are.</summary>
-    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+    public HttpClient Anonymous() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = ClientOptions.BaseAddress });
 
     public HttpClient ClientWithKey(string key)
     {

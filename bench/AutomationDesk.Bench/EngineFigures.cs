@@ -1,11 +1,18 @@
 using System.Diagnostics;
 using AutomationDesk.Core.Execution;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace AutomationDesk.Bench;
 
 internal sealed record Throughput(int Runs, double PerSecond, double CpuMsPerRun, int NotSucceeded);
 
 internal sealed record Latency(int Runs, double OfferedPerSecond, double P50Ms, double P99Ms, double MaxMs, int NotSucceeded);
+
+internal sealed record EventCost(double WithPerSecond, double WithoutPerSecond, double WithCpuMs, double WithoutCpuMs)
+{
+    public double Ratio => WithPerSecond / WithoutPerSecond;
+}
 
 internal sealed record StepSlope(IReadOnlyList<(int Steps, double MeanMs, double CpuMs)> Points, double MsPerStep, int NotSucceeded);
 
@@ -31,6 +38,32 @@ internal static class EngineFigures
         var seconds = Stopwatch.GetElapsedTime(started, results.Max(r => r.At)).TotalSeconds;
         var cpuMs = (Environment.CpuUsage.TotalTime - cpu).TotalMilliseconds;
         return new Throughput(runs, runs / seconds, cpuMs / runs, results.Count(r => r.Status != ExecutionStatus.Succeeded));
+    }
+
+    /// <summary>
+    /// What storing the replayable event stream costs: the same runs with <see cref="EngineOptions.StoreEvents"/> off and
+    /// on, alternating rounds on the same desk and database so the machine's drift falls on both alike.
+    /// </summary>
+    public static async Task<EventCost> EventCostAsync(BenchDesk desk, Guid workflowId, int runs, int rounds)
+    {
+        var engine = desk.Services.GetRequiredService<IOptions<EngineOptions>>().Value;
+        var with = new List<Throughput>();
+        var without = new List<Throughput>();
+        try
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                engine.StoreEvents = false;
+                without.Add(await ThroughputAsync(desk, workflowId, runs, 64));
+                engine.StoreEvents = true;
+                with.Add(await ThroughputAsync(desk, workflowId, runs, 64));
+            }
+        }
+        finally
+        {
+            engine.StoreEvents = true;
+        }
+        return new EventCost(with.Average(t => t.PerSecond), without.Average(t => t.PerSecond), with.Average(t => t.CpuMsPerRun), without.Average(t => t.CpuMsPerRun));
     }
 
     /// <summary>An open-loop load: a run is started every 1/rate seconds whether or not earlier ones have finished.</summary>

@@ -25,6 +25,24 @@ if (args.Contains("--crash"))
     return crash.NotSucceeded == 0 && crash.Recovered == crash.Runs ? 0 : 1;
 }
 
+if (args.Contains("--events"))
+{
+    // (1e) on its own: the 3-step runs with and without storing their events, after the same warm-up as (1).
+    await using var eventsDesk = await BenchDesk.StartAsync(settings);
+    var workflow = await eventsDesk.CreateWorkflowAsync(BenchWorkflows.ThreeSteps());
+    var warm = Stopwatch.StartNew();
+    while (warm.Elapsed < TimeSpan.FromSeconds(quick ? 4 : 8))
+    {
+        await EngineFigures.ThroughputAsync(eventsDesk, workflow, 500, 64);
+    }
+    var cost = await EngineFigures.EventCostAsync(eventsDesk, workflow, quick ? 500 : 2000, quick ? 1 : 3);
+    var eventsTable = new ResultTable();
+    AddEventCost(eventsTable, cost);
+    Console.WriteLine();
+    Console.Write(eventsTable);
+    return 0;
+}
+
 var clock = Stopwatch.StartNew();
 var loadAtStart = LoadAverage();
 Console.WriteLine($"AutomationDesk bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, Hangfire workers {workers ?? "as configured"}, load average {loadAtStart}");
@@ -33,6 +51,7 @@ var efInserts = await Baselines.EfInsertsAsync(TimeSpan.FromSeconds(quick ? 1 : 
 Console.WriteLine($"  (4) EF Core bare inserts done ({clock.Elapsed.TotalSeconds:N0} s)");
 
 Throughput throughput;
+EventCost eventCost;
 Latency latency;
 (double P50Ms, double P99Ms) hangfire;
 (double PerSecond, double CpuMsPerJob) hangfireThroughput;
@@ -52,6 +71,8 @@ await using (var desk = await BenchDesk.StartAsync(settings))
     await Task.Delay(TimeSpan.FromSeconds(2));
     idleCpuPercent = (Environment.CpuUsage.TotalTime - idleCpu).TotalMilliseconds / 20;
     throughput = await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 500 : 3000, 64);
+    eventCost = await EngineFigures.EventCostAsync(desk, threeSteps, quick ? 500 : 2000, quick ? 1 : 3);
+    Console.WriteLine($"  (1e) event stream cost done ({clock.Elapsed.TotalSeconds:N0} s)");
     await Baselines.HangfireThroughputAsync(desk, 200, 64);
     hangfireThroughput = await Baselines.HangfireThroughputAsync(desk, quick ? 1000 : 5000, 64);
     Console.WriteLine($"  (1) throughput done ({clock.Elapsed.TotalSeconds:N0} s)");
@@ -80,6 +101,7 @@ await using (var desk = await BenchDesk.StartAsync())
 var table = new ResultTable();
 table.Add("1", "executions/s, 3 steps, Hangfire + engine + SQLite", $"{N(throughput.PerSecond)} /s", ">= 500 /s", throughput.PerSecond >= 500,
     $"CPU {N(throughput.CpuMsPerRun, "N2")} ms per run; empty Hangfire jobs alone {N(hangfireThroughput.PerSecond)} /s at {N(hangfireThroughput.CpuMsPerJob, "N2")} ms CPU each; EF Core bare inserts {N(efInserts.RowsPerSecond)} rows/s");
+AddEventCost(table, eventCost);
 table.Add("2", $"accepted -> Succeeded at {N(latency.OfferedPerSecond)} runs/s, p50", $"{N(latency.P50Ms, "N1")} ms", "<= 10 ms", latency.P50Ms <= 10,
     $"empty Hangfire job, enqueue -> run, p50 {N(hangfire.P50Ms, "N1")} ms");
 table.Add("2", "  same, p99", $"{N(latency.P99Ms, "N1")} ms", "<= 50 ms", latency.P99Ms <= 50,
@@ -96,5 +118,9 @@ var failed = throughput.NotSucceeded + latency.NotSucceeded + slope.NotSucceeded
 Console.WriteLine($"the desk idle uses {N(idleCpuPercent, "N1")}% of one core");
 Console.WriteLine($"runs not Succeeded: {failed}; load average at end {LoadAverage()}; {clock.Elapsed.TotalSeconds:N0} s in all");
 return failed == 0 ? 0 : 1;
+
+static void AddEventCost(ResultTable table, EventCost cost) =>
+    table.Add("1e", "  same, events stored / not stored (Engine:StoreEvents, bench only)", $"{N(cost.Ratio * 100, "N1")}%", ">= 85%", cost.Ratio >= 0.85,
+        $"{N(cost.WithPerSecond)} /s with (CPU {N(cost.WithCpuMs, "N2")} ms/run), {N(cost.WithoutPerSecond)} /s without (CPU {N(cost.WithoutCpuMs, "N2")} ms/run), alternating rounds");
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
