@@ -7,22 +7,23 @@ namespace AutomationDesk.Core.Maintenance;
 /// <summary>
 /// Gives the pages a prune freed back to the disk. The database runs with <c>auto_vacuum=incremental</c> (see
 /// <see cref="DeskDatabase.MigrateAsync"/>): <c>PRAGMA incremental_vacuum(n)</c> moves up to n pages from the end of the
-/// file into free ones and cuts the end off. Each step holds the write turn, so it goes a few thousand pages at a time,
-/// fewer when a step took long. In WAL mode the file itself is cut at the checkpoint, which comes last.
+/// file into free ones and cuts the end off. Each step holds the write turn, so it goes a few hundred to a few thousand
+/// pages at a time, fewer when a step took long. In WAL mode the file itself is cut when the checkpoint has copied
+/// everything back; the checkpoint comes last and is passive, so it never makes a writer wait.
 /// </summary>
 public sealed class DatabaseCompaction(IDbContextFactory<DeskDbContext> dbFactory, string? databaseFile)
 {
-    private const int MaxHoldMs = 25;
 
     /// <summary>The database file and its WAL, in bytes (0 for an in-memory database).</summary>
     public long DatabaseBytes() => SizeOf(databaseFile) + SizeOf(databaseFile + "-wal");
 
     public string? DatabaseFile => databaseFile;
 
+    /// <param name="maxHoldMs">How long one step may hold the write turn before the next is made smaller.</param>
     /// <param name="held">Told the length of each write turn taken.</param>
-    public async Task ReclaimAsync(Action<TimeSpan> held, CancellationToken ct)
+    public async Task ReclaimAsync(int maxHoldMs, Action<TimeSpan> held, CancellationToken ct)
     {
-        var pages = 2048;
+        var pages = 256;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         // Only a database in incremental mode gives pages back (one not migrated by the desk keeps them for reuse).
@@ -31,11 +32,13 @@ public sealed class DatabaseCompaction(IDbContextFactory<DeskDbContext> dbFactor
         {
             var hold = await InTurnAsync(db, $"PRAGMA incremental_vacuum({pages});", ct);
             held(hold);
-            pages = hold.TotalMilliseconds > MaxHoldMs ? Math.Max(64, pages / 2) : Math.Min(16_384, pages * 2);
+            pages = hold.TotalMilliseconds > maxHoldMs ? Math.Max(16, pages / 2)
+                : hold.TotalMilliseconds < maxHoldMs / 3.0 ? Math.Min(8192, pages * 2)
+                : pages;
             var left = await ScalarAsync(db, "PRAGMA freelist_count;", ct);
             free = left < free ? left : 0;
         }
-        held(await InTurnAsync(db, "PRAGMA wal_checkpoint(TRUNCATE);", ct));
+        await ScalarAsync(db, "PRAGMA wal_checkpoint(PASSIVE);", ct);
     }
 
     /// <summary>Runs the pragma to its end under the write turn: incremental_vacuum answers a row per page and stops when they are no longer read.</summary>

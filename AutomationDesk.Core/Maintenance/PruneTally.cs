@@ -1,12 +1,15 @@
 namespace AutomationDesk.Core.Maintenance;
 
 /// <summary>
-/// The running counts of one prune, its longest write turn, and the batch size: halved after a turn longer than
-/// <see cref="RetentionOptions.MaxWriteHoldMs"/>, doubled back (up to <see cref="RetentionOptions.BatchSize"/>) after a short one.
+/// The running counts of one prune, its longest write turn, and the batch size: it starts at a quarter of
+/// <see cref="RetentionOptions.BatchSize"/> (the first turn is not measured yet), is halved after a turn longer than
+/// <see cref="RetentionOptions.MaxWriteHoldMs"/>, and doubles (up to the batch size) after a short one.
 /// </summary>
 internal sealed class PruneTally(RetentionOptions options, IProgress<PruneProgress>? progress)
 {
-    public int BatchSize { get; private set; } = options.BatchSize;
+    public int MaxHoldMs => options.MaxWriteHoldMs;
+
+    public int BatchSize { get; private set; } = Math.Max(1, options.BatchSize / 4);
     public long Executions { get; set; }
     public long Steps { get; set; }
     public long Logs { get; set; }

@@ -63,7 +63,7 @@ public sealed partial class RetentionPrune(
         if (tally.Deleted > 0)
         {
             tally.Report("reclaiming space");
-            await compaction.ReclaimAsync(tally.Held, ct);
+            await compaction.ReclaimAsync(tally.MaxHoldMs, tally.Held, ct);
         }
 
         tally.CopyTo(run);

@@ -106,7 +106,7 @@ public sealed class RetentionArchiveTests : IAsyncLifetime
         var after = new FileInfo(_desk.DatabasePath).Length;
         Assert.Equal(400, result.Executions);
         Assert.True(after < before / 2, $"the file went from {before} to {after} bytes");
-        Assert.Equal(after, result.DatabaseBytesAfter);
+        Assert.True(result.DatabaseBytesAfter < result.DatabaseBytesBefore, $"file and WAL went from {result.DatabaseBytesBefore} to {result.DatabaseBytesAfter} bytes");
     }
 
     [Fact]
