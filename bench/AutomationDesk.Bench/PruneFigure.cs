@@ -34,7 +34,8 @@ internal static class PruneFigure
 
         var prune = desk.Services.GetRequiredService<RetentionPrune>();
         var clock = Stopwatch.StartNew();
-        var pruning = prune.PruneAsync(Actor.System, null, CancellationToken.None);
+        // On a thread of its own: SQLite's async calls complete synchronously, so awaiting here would run it to its end first.
+        var pruning = Task.Run(() => prune.PruneAsync(Actor.System, null, CancellationToken.None));
         var during = 0;
         var notSucceeded = alone.NotSucceeded;
         while (!pruning.IsCompleted)
@@ -87,10 +88,24 @@ internal static class PruneFigure
             }
             await using var db = await dbFactory.CreateDbContextAsync();
             await using var write = await DeskDatabase.BeginWriteAsync(db, CancellationToken.None);
-            await MultiRowInsert.InsertAsync(db, runs, CancellationToken.None);
-            await MultiRowInsert.InsertAsync(db, steps, CancellationToken.None);
-            await MultiRowInsert.InsertAsync(db, logs, CancellationToken.None);
-            await MultiRowInsert.InsertAsync(db, keys, CancellationToken.None);
+            // SQLite finds a named parameter by a linear search, so a statement of thousands of them costs the square:
+            // a few hundred per statement is fast.
+            foreach (var chunk in runs.Chunk(10))
+            {
+                await MultiRowInsert.InsertAsync(db, chunk, CancellationToken.None);
+            }
+            foreach (var chunk in steps.Chunk(30))
+            {
+                await MultiRowInsert.InsertAsync(db, chunk, CancellationToken.None);
+            }
+            foreach (var chunk in logs.Chunk(40))
+            {
+                await MultiRowInsert.InsertAsync(db, chunk, CancellationToken.None);
+            }
+            foreach (var chunk in keys.Chunk(100))
+            {
+                await MultiRowInsert.InsertAsync(db, chunk, CancellationToken.None);
+            }
             await write.CommitAsync(CancellationToken.None);
         }
     }
