@@ -2,6 +2,7 @@ using AutomationDesk.Core.Artifacts;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Maintenance;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Notifications.Channels;
 using AutomationDesk.Core.Persistence;
@@ -72,6 +73,13 @@ public static class DeskCoreServices
             sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), sp.GetRequiredService<IOptions<ArtifactOptions>>(),
             Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "artifacts"), sp.GetRequiredService<TimeProvider>()));
         services.AddHttpStepClient();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ArchiveOptions>().BindConfiguration("Archive");
+        services.AddOptions<StorageOptions>().BindConfiguration("Storage").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new DatabaseCompaction(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), DeskDatabase.FileOf(connectionString)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RetentionPrune>(sp,
+            Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "archive")));
+        services.AddSingleton<StorageReport>();
 
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<WorkflowDefinitionReader>();

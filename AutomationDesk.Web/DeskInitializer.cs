@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Maintenance;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using Hangfire;
@@ -44,6 +45,8 @@ public static partial class DeskInitializer
             .AddOrUpdate<LongRunningWatch>("runs:long-running", watch => watch.CheckAsync(CancellationToken.None), Cron.Minutely());
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ConnectionHealthJob>(ConnectionHealthJob.JobId,
             job => job.ExecuteAsync(CancellationToken.None), services.GetRequiredService<IOptions<ConnectionHealthOptions>>().Value.Cron());
+        services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RetentionJob>(RetentionJob.JobId,
+            job => job.ExecuteAsync(CancellationToken.None), services.GetRequiredService<IOptions<RetentionOptions>>().Value.Cron);
         await services.GetRequiredService<ScheduleWatch>().CatchUpAsync(ct);
         await RegisterSchedulesAsync(services, ct);
     }

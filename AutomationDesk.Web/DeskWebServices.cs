@@ -38,6 +38,7 @@ public static class DeskWebServices
         services.AddTransient<ScheduleFireJob>();
         services.AddTransient<ScheduleWatchJob>();
         services.AddTransient<ConnectionHealthJob>();
+        services.AddTransient<RetentionJob>();
         services.AddOptions<ConnectionHealthOptions>().BindConfiguration(ConnectionHealthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ShutdownGrace>();
         services.AddHostedService<ChannelDeliveryLoop>();

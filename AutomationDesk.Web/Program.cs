@@ -58,6 +58,7 @@ app.MapInboxApi();
 app.MapSchedulesApi();
 app.MapConnectionsApi();
 app.MapSettingsApi();
+app.MapMaintenanceApi();
 app.MapHub<DeskHub>(DeskHub.Route);
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
     .RequireAuthorization(DeskPolicies.Admin);

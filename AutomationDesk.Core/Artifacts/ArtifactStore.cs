@@ -112,6 +112,22 @@ public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IO
         return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true) : null;
     }
 
+    /// <summary>
+    /// Deletes the files of runs whose rows are gone (retention deletes the rows, then calls this after its commit, so a
+    /// listed artifact always has its file). A folder already gone is fine.
+    /// </summary>
+    public void DeleteFilesOf(IEnumerable<Guid> executionIds)
+    {
+        foreach (var executionId in executionIds)
+        {
+            var folder = Path.Combine(Root, executionId.ToString("N"));
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+    }
+
     private string PathOf(Guid executionId, Guid artifactId) => Path.Combine(Root, executionId.ToString("N"), artifactId.ToString("N"));
 
     /// <summary>The file name without folders or control characters, at most 200 characters: it is shown and sent as a download name.</summary>

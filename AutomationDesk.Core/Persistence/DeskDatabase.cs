@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.EntityFrameworkCore.Storage;
 using SQLitePCL;
 
@@ -27,17 +30,83 @@ public static class DeskDatabase
     public static string? FolderOf(string connectionString) => FileOf(connectionString) is { } file ? Path.GetDirectoryName(file) : null;
 
     /// <summary>The database file, as a full path; null for an in-memory database.</summary>
-    private static string? FileOf(string connectionString)
+    public static string? FileOf(string connectionString)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString);
         return builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory ? null : Path.GetFullPath(builder.DataSource);
     }
 
-    /// <summary>Creates or migrates the schema and turns on WAL (kept in the file once set).</summary>
+    /// <summary>Creates or migrates the schema and turns on incremental auto-vacuum and WAL (both kept in the file once set).</summary>
     public static async Task MigrateAsync(DeskDbContext db, CancellationToken ct)
     {
+        await UseIncrementalVacuumAsync(db, ct);
         await db.Database.MigrateAsync(ct);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>
+    /// Incremental auto-vacuum lets retention give freed pages back to the file system (<c>PRAGMA incremental_vacuum</c>),
+    /// so the file shrinks after a prune. SQLite takes the mode only before the first table is written, or at a
+    /// <c>VACUUM</c>: a new file gets it at once (its VACUUM is instant), an existing one is rewritten once, here.
+    /// </summary>
+    private static async Task UseIncrementalVacuumAsync(DeskDbContext db, CancellationToken ct)
+    {
+        const long incremental = 2;
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            var connection = db.Database.GetDbConnection();
+            if (await ScalarAsync(connection, "PRAGMA auto_vacuum;", ct) == incremental)
+            {
+                return;
+            }
+            var tables = await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master;", ct);
+            var started = Stopwatch.GetTimestamp();
+            await ScalarAsync(connection, "PRAGMA auto_vacuum=INCREMENTAL;", ct);
+            await ScalarAsync(connection, "VACUUM;", ct);
+            if (tables > 0)
+            {
+                db.GetService<ILoggerFactory>().CreateLogger("AutomationDesk.Database").LogInformation(
+                    "Converted the database to incremental auto-vacuum (one VACUUM, {ElapsedMs} ms): pruned space is now given back to the disk",
+                    (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<long> ScalarAsync(DbConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(ct) is long value ? value : 0;
+    }
+
+    /// <summary>
+    /// This process's write turn for the database file without a transaction, for a statement SQLite refuses inside
+    /// one (a WAL checkpoint) or one it runs as its own (an incremental vacuum step). Dispose hands it on.
+    /// </summary>
+    public static async Task<IAsyncDisposable> WriteTurnAsync(DbContext db, CancellationToken ct)
+    {
+        var gate = SqliteWriteGate.Instance.Gate(db.Database.GetDbConnection());
+        await gate.WaitAsync(ct);
+        return new HeldTurn(gate);
+    }
+
+    private sealed class HeldTurn(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _handedOn;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _handedOn, 1) == 0)
+            {
+                gate.Release();
+            }
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using AutomationDesk.Core.Artifacts;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Connections;
 using AutomationDesk.Core.Execution;
+using AutomationDesk.Core.Maintenance;
 using AutomationDesk.Core.Notifications;
 using AutomationDesk.Core.Notifications.Channels;
 using AutomationDesk.Core.Records;
@@ -47,6 +48,7 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<Artifact> Artifacts => Set<Artifact>();
     public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+    public DbSet<PruneRun> PruneRuns => Set<PruneRun>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

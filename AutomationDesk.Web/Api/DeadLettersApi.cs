@@ -42,7 +42,7 @@ public static class DeadLettersApi
     }
 
     /// <summary>How long a failed run stays in the list (<c>DeadLetters:RetentionDays</c>, default 30); older ones drop off it.</summary>
-    public static TimeSpan Retention(IConfiguration configuration) => TimeSpan.FromDays(configuration.GetValue("DeadLetters:RetentionDays", 30));
+    public static TimeSpan Retention(IConfiguration configuration) => DeadLetterRetention.Of(configuration);
 
     /// <summary>Open dead letters, newest first; the page and the API share this query.</summary>
     public static async Task<Paged<DeadLetterView>> ListAsync(

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutomationDesk.Core.Maintenance;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Notifications;
 using AutomationDesk.Web.Security;
@@ -14,6 +15,7 @@ public static class MonitorApi
         var group = app.MapGroup("/api/v1/monitor").WithTags("Monitor").RequireAuthorization(DeskPolicies.Read);
         group.MapGet("/stats", Stats);
         group.MapGet("/dashboard", Dashboard);
+        group.MapGet("/storage", Storage).RequireAuthorization(DeskPolicies.Admin);
         return group;
     }
 
@@ -23,6 +25,12 @@ public static class MonitorApi
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         return TypedResults.Ok(await MonitorQueries.StatsAsync(db, window ?? MonitorQueries.Day, time.GetUtcNow(), ct));
     }
+
+    /// <summary>
+    /// Database file and WAL size, free space on its disk, artifacts and archive folder sizes, rows per table and the last
+    /// prune. Admin only: it names the server's paths.
+    /// </summary>
+    static async Task<Ok<StorageView>> Storage(StorageReport report, CancellationToken ct) => TypedResults.Ok(await report.ReadAsync(ct));
 
     static async Task<Ok<MonitorDashboard>> Dashboard(ClaimsPrincipal user, IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time, CancellationToken ct)
     {

@@ -43,6 +43,27 @@ if (args.Contains("--events"))
     return 0;
 }
 
+if (args.Contains("--prune"))
+{
+    // (7) on its own: retention over 100,000 old runs (20,000 quick) while new runs keep going.
+    PruneFigures prune;
+    await using (var desk = await BenchDesk.StartAsync(settings))
+    {
+        prune = await PruneFigure.MeasureAsync(desk, quick ? 20_000 : 100_000);
+    }
+    var pruneTable = new ResultTable();
+    pruneTable.Add("7", $"prune of {N(prune.Seeded)} old runs (3 steps, 4 logs, 1 key each) under load: time", $"{N(prune.PruneSeconds, "N1")} s", "-", null,
+        $"{N(prune.Prune.Executions)} runs, {N(prune.Prune.Steps)} steps, {N(prune.Prune.Logs)} log rows deleted; file {N(prune.Prune.DatabaseBytesBefore / 1048576.0, "N0")} -> {N(prune.Prune.DatabaseBytesAfter / 1048576.0, "N0")} MiB; seeded in {N(prune.SeedSeconds, "N1")} s");
+    pruneTable.Add("7", "  longest write-lock hold of the prune", $"{N(prune.Prune.LongestWriteHoldMs, "N1")} ms", "<= 50 ms", prune.Prune.LongestWriteHoldMs <= 50,
+        "batches of up to Retention:BatchSize runs, halved when one holds the turn over Retention:MaxWriteHoldMs; incremental vacuum steps and the checkpoint included");
+    pruneTable.Add("7", "  executions/s of the 3-step workflow during the prune", $"{N(prune.RunsPerSecondDuringPrune)} /s", "-", null,
+        $"{N(prune.RunsDuringPrune)} runs during it; {N(prune.RunsPerSecondAlone)} /s alone just before");
+    Console.WriteLine();
+    Console.Write(pruneTable);
+    Console.WriteLine($"runs not Succeeded: {prune.NotSucceeded}");
+    return prune.NotSucceeded == 0 ? 0 : 1;
+}
+
 var clock = Stopwatch.StartNew();
 var loadAtStart = LoadAverage();
 Console.WriteLine($"AutomationDesk bench ({(quick ? "quick" : "full")}), {Environment.ProcessorCount} cores, Hangfire workers {workers ?? "as configured"}, load average {loadAtStart}");

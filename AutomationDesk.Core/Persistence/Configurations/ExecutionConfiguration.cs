@@ -25,6 +25,8 @@ internal sealed class ExecutionConfiguration : IEntityTypeConfiguration<Executio
         builder.HasIndex(e => new { e.ParentExecutionId, e.ParentStepId, e.ItemIndex }).IsUnique();
         builder.Property(e => e.DeadLetterOutcome).HasMaxLength(16);
         builder.HasIndex(e => new { e.Status, e.DeadLetterOutcome, e.FinishedAt });
+        // Retention keeps a run while a live retry of it (which reads its artifacts) names it as origin.
+        builder.HasIndex(e => e.OriginExecutionId);
     }
 }
 

@@ -263,6 +263,8 @@ namespace AutomationDesk.Core.Persistence.Migrations
 
                     b.HasIndex("CreatedAt");
 
+                    b.HasIndex("OriginExecutionId");
+
                     b.HasIndex("Status", "CreatedAt");
 
                     b.HasIndex("WorkflowId", "CreatedAt");
@@ -449,6 +451,70 @@ namespace AutomationDesk.Core.Persistence.Migrations
                         .IsUnique();
 
                     b.ToTable("StepRuns");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Maintenance.PruneRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ArchivedTo")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Artifacts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DatabaseBytesAfter")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DatabaseBytesBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DurationMs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Events")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Executions")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Logs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LongestWriteHoldMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("Notifications")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Steps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WebhookEvents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("WebhookReceipts")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StartedAt");
+
+                    b.ToTable("PruneRuns");
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Notifications.Channels.NotificationChannel", b =>
