@@ -50,8 +50,23 @@ public static class DeskTelemetry
             // Traces cost something per request: they are collected only when there is somewhere to send them.
             telemetry.WithTracing(tracing => tracing
                 .AddSource(RunTraces.SourceName)
-                .AddAspNetCoreInstrumentation()
-                .AddHttpClientInstrumentation()
+                // Secrets travel in paths: a webhook receiver's token, a Slack or Discord hook URL, an API that takes its
+                // key in the path. A span names the receiver's path no further than /api/webhooks/…, and an outgoing
+                // request by its scheme and host only.
+                .AddAspNetCoreInstrumentation(options => options.EnrichWithHttpRequest = (activity, request) =>
+                {
+                    if (request.Path.StartsWithSegments("/api/webhooks"))
+                    {
+                        activity.SetTag("url.path", "/api/webhooks/…");
+                    }
+                })
+                .AddHttpClientInstrumentation(options => options.EnrichWithHttpRequestMessage = (activity, request) =>
+                {
+                    if (request.RequestUri is { IsAbsoluteUri: true } uri)
+                    {
+                        activity.SetTag("url.full", $"{uri.Scheme}://{uri.Authority}/…");
+                    }
+                })
                 .AddOtlpExporter());
         }
         return services;

@@ -121,9 +121,17 @@ public sealed class ArtifactStore(IDbContextFactory<DeskDbContext> dbFactory, IO
         foreach (var executionId in executionIds)
         {
             var folder = Path.Combine(Root, executionId.ToString("N"));
-            if (Directory.Exists(folder))
+            try
             {
-                Directory.Delete(folder, recursive: true);
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The rows are gone already; a folder that cannot be removed now (a file held open) is only disk space,
+                // and must not stop the prune that deletes the runs after it.
             }
         }
     }

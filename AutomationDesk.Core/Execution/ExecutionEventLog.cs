@@ -53,7 +53,8 @@ public static class ExecutionEventLog
     public static Func<DateTimeOffset, List<ExecutionEvent>> Pending(DbContext db)
     {
         var entries = db.ChangeTracker.Entries().Where(e => e.State is EntityState.Added or EntityState.Modified).ToList();
-        var runs = entries.Select(e => e.Entity).OfType<Execution>().ToList();
+        // Taking a run off the dead-letter list (retried, resumed, discarded) is bookkeeping, not a change of the run.
+        var runs = entries.Where(e => e.Entity is Execution && !OnlyDeadLetterBookkeeping(e)).Select(e => (Execution)e.Entity).ToList();
         var steps = entries.Where(e => e is { Entity: StepRun, State: EntityState.Modified }).Select(e => (StepRun)e.Entity).ToList();
         var logs = entries.Where(e => e is { Entity: ExecutionLog, State: EntityState.Added }).Select(e => (ExecutionLog)e.Entity).ToList();
         var known = runs.ToDictionary(r => r.Id);
@@ -71,6 +72,10 @@ public static class ExecutionEventLog
         };
     }
 
+    private static bool OnlyDeadLetterBookkeeping(EntityEntry entry) =>
+        entry.State == EntityState.Modified
+        && entry.Properties.Where(p => p.IsModified).All(p => p.Metadata.Name is nameof(Execution.DeadLetterOutcome) or nameof(Execution.DeadLetterClosedAt));
+
     /// <summary>
     /// Saves <paramref name="db"/>'s changes and the events of the runs, steps and logs among them in one commit, inside the
     /// caller's transaction when there is one, else in a write transaction of its own.
@@ -87,6 +92,20 @@ public static class ExecutionEventLog
         await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
         await db.SaveChangesAsync(ct);
         await AppendAsync(db, pending(time), ct);
+        await write.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Saves the log rows <paramref name="db"/> adds to a run that is not tracked there (one that has ended, written to by
+    /// event triggers) with their <c>log.*</c> events, in one commit.
+    /// </summary>
+    public static async Task SaveLogsAsync(DeskDbContext db, Execution run, CancellationToken ct)
+    {
+        var logs = db.ChangeTracker.Entries<ExecutionLog>().Where(e => e.State == EntityState.Added && e.Entity.ExecutionId == run.Id)
+            .Select(e => e.Entity).ToList();
+        await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
+        await db.SaveChangesAsync(ct);
+        await AppendAsync(db, logs.Select(l => ForLog(run, l)).ToList(), ct);
         await write.CommitAsync(ct);
     }
 

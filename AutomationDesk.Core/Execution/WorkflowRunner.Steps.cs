@@ -41,7 +41,7 @@ public sealed partial class WorkflowRunner
             if (execution.DryRun && StepSideEffects.Of(descriptor, resolved))
             {
                 // A dry run's side-effect step does not act: it answers what it would have sent, masked as its input is.
-                return Task.FromResult(new StepOutcome(StepStatus.Succeeded, StepSideEffects.DryRunOutput(_masker.Apply(resolved)), null, null, null,
+                return Task.FromResult(new StepOutcome(StepStatus.Succeeded, StepSideEffects.DryRunOutput(descriptor, _masker.Apply(resolved)), null, null, null,
                     [new StepLogEntry(LogLevelName.Information, $"Dry run: step '{row.StepId}' did not act; its output shows what it would have sent", null)]));
             }
             var timeout = step.Timeout ?? descriptor.DefaultTimeout ?? runner._options.DefaultStepTimeout;

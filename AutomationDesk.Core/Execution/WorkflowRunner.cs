@@ -173,6 +173,25 @@ public sealed partial class WorkflowRunner(
         var now = _time.GetUtcNow();
         var until = now + _options.LeaseDuration;
         var owner = _options.NodeName;
+        if (!_options.StoreEvents)
+        {
+            return await ClaimRowAsync(db, id, now, until, owner, ct);
+        }
+        // The claim is a change of the run (it is Running now, on this worker): its event goes in the claim's commit.
+        await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
+        if (!await ClaimRowAsync(db, id, now, until, owner, ct))
+        {
+            return false;
+        }
+        var claimed = await db.Executions.AsNoTracking().SingleAsync(e => e.Id == id, ct);
+        await ExecutionEventLog.AppendAsync(db, [ExecutionEventLog.ForExecution(claimed, now)], ct);
+        await write.CommitAsync(ct);
+        await _events.ExecutionChangedAsync(ExecutionSummary.From(claimed), ct);
+        return true;
+    }
+
+    private static async Task<bool> ClaimRowAsync(DeskDbContext db, Guid id, DateTimeOffset now, DateTimeOffset until, string owner, CancellationToken ct)
+    {
         var claimed = await db.Executions
             .Where(e => e.Id == id
                 && (e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting

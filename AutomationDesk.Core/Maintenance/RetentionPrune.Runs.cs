@@ -148,10 +148,16 @@ public sealed partial class RetentionPrune
             .ToHashSet();
     }
 
-    /// <summary>Archives and deletes the units, at most a batch of runs per transaction, children first.</summary>
+    /// <summary>
+    /// Archives and deletes the units, at most a batch of runs per transaction, children first. A unit larger than a
+    /// batch (a foreach of thousands of items) goes in batch-sized pieces, deepest children first and its root in the
+    /// last: no transaction is ever larger than a batch, and a parent still goes only with or after its children.
+    /// </summary>
     private async Task DeleteUnitsAsync(List<Unit> units, RunArchive? archive, PruneTally tally, CancellationToken ct)
     {
-        var queue = new Queue<Unit>(units);
+        var queue = new Queue<Unit>(units.SelectMany(u => u.Ids.Count <= tally.BatchSize
+            ? [u]
+            : u.Ids.Chunk(Math.Max(1, tally.BatchSize)).Select(piece => new Unit(u.Root, [.. piece]))));
         while (queue.Count > 0)
         {
             var batch = new List<Unit>();

@@ -47,11 +47,16 @@ public static class DeskDatabase
     /// <summary>
     /// Incremental auto-vacuum lets retention give freed pages back to the file system (<c>PRAGMA incremental_vacuum</c>),
     /// so the file shrinks after a prune. SQLite takes the mode only before the first table is written, or at a
-    /// <c>VACUUM</c>: a new file gets it at once (its VACUUM is instant), an existing one is rewritten once, here.
+    /// <c>VACUUM</c>: a new file gets it at once (its VACUUM is instant). An existing file is rewritten once, here, only
+    /// when that is quick and safe: up to <see cref="MaxConvertBytes"/>, with twice its size free on its disk. A larger
+    /// one, or a conversion that fails (another process holds the file, the disk is full), is left as it is with a warning
+    /// that says how to convert it while the desk is stopped: the desk starts either way, and a prune then leaves freed
+    /// pages for reuse instead of shrinking the file.
     /// </summary>
     private static async Task UseIncrementalVacuumAsync(DeskDbContext db, CancellationToken ct)
     {
         const long incremental = 2;
+        var log = db.GetService<ILoggerFactory>().CreateLogger("AutomationDesk.Database");
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -61,20 +66,42 @@ public static class DeskDatabase
                 return;
             }
             var tables = await ScalarAsync(connection, "SELECT count(*) FROM sqlite_master;", ct);
+            var file = FileOf(connection.ConnectionString);
+            if (tables > 0 && file is not null && !SafeToRewrite(file))
+            {
+                log.LogWarning(
+                    "The database {File} is not in incremental auto-vacuum mode, so retention cannot shrink it; it is too large to convert at start. " +
+                    "Stop the desk and run: sqlite3 {File} 'PRAGMA auto_vacuum=INCREMENTAL; VACUUM;'", file, file);
+                return;
+            }
             var started = Stopwatch.GetTimestamp();
             await ScalarAsync(connection, "PRAGMA auto_vacuum=INCREMENTAL;", ct);
             await ScalarAsync(connection, "VACUUM;", ct);
             if (tables > 0)
             {
-                db.GetService<ILoggerFactory>().CreateLogger("AutomationDesk.Database").LogInformation(
+                log.LogInformation(
                     "Converted the database to incremental auto-vacuum (one VACUUM, {ElapsedMs} ms): pruned space is now given back to the disk",
                     (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
+        }
+        catch (SqliteException e)
+        {
+            log.LogWarning(e, "Could not convert the database to incremental auto-vacuum; it keeps its mode (freed pages are reused, the file does not shrink)");
         }
         finally
         {
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    /// <summary>The largest existing database converted to incremental auto-vacuum at start (one VACUUM rewrites all of it).</summary>
+    public const long MaxConvertBytes = 512L * 1024 * 1024;
+
+    private static bool SafeToRewrite(string file)
+    {
+        var size = File.Exists(file) ? new FileInfo(file).Length : 0;
+        var free = new DriveInfo(Path.GetPathRoot(file)!).AvailableFreeSpace;
+        return size <= MaxConvertBytes && free > 2 * size;
     }
 
     private static async Task<long> ScalarAsync(DbConnection connection, string sql, CancellationToken ct)

@@ -86,7 +86,7 @@ public sealed class EventTriggers(
                 AddLog(db, finished, LogLevelName.Warning, $"Event trigger of '{listener.Name}' did not start: {e.Message}", null);
             }
         }
-        await db.SaveChangesAsync(ct);
+        await ExecutionEventLog.SaveLogsAsync(db, finished, ct);
     }
 
     /// <summary>
@@ -134,7 +134,7 @@ public sealed class EventTriggers(
         {
             AddLog(db, failed, LogLevelName.Warning, $"The error workflow did not start: {e.Message}", new JsonObject { ["workflowId"] = onFailure.WorkflowId });
         }
-        await db.SaveChangesAsync(ct);
+        await ExecutionEventLog.SaveLogsAsync(db, failed, ct);
     }
 
     /// <summary>The runs that led to <paramref name="finished"/>, from its own trigger input, then the finished run itself.</summary>
@@ -176,7 +176,7 @@ public sealed class EventTriggers(
         var message = $"Event triggers stopped: {chain.Count} runs already started each other ({path}); at most {MaxChainLength} runs follow from one. "
             + $"Not started: {string.Join(", ", listeners)}.";
         AddLog(db, finished, LogLevelName.Warning, message, new JsonObject { ["chain"] = chain.DeepClone(), ["notStarted"] = new JsonArray(listeners.Select(l => (JsonNode?)l).ToArray()) });
-        await db.SaveChangesAsync(ct);
+        await ExecutionEventLog.SaveLogsAsync(db, finished, ct);
         await notifications.CreateAsync(new NewNotification(
             $"Event chain stopped after {finished.WorkflowName}", message, NotificationType.Warning, NotificationPriority.High,
             finished.Id, finished.WorkflowId, StableId.Within(finished.Id, "event-chain-stopped")), ct);

@@ -150,8 +150,10 @@ public sealed class ScheduleFiring(
         var rows = dueTimes.Select(at => NotRun(schedule, at, ExecutionStatus.Missed, now, reason(at))).ToList();
         db.Executions.AddRange(rows);
         await ExecutionEventLog.SaveChangesAsync(db, now, ct);
-        // Lists reload on any change of the workflow's runs: one announcement says it for all of them.
-        await events.ExecutionChangedAsync(ExecutionSummary.From(rows[^1]), ct);
+        foreach (var row in rows)
+        {
+            await events.ExecutionChangedAsync(ExecutionSummary.From(row), ct);
+        }
     }
 
     internal async Task AnnounceAsync(Guid workflowId, CancellationToken ct)

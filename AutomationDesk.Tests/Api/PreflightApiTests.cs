@@ -79,7 +79,7 @@ public sealed class PreflightApiTests(DeskApp desk)
     [Fact]
     public async Task A_viewer_may_not_preflight()
     {
-        var workflow = await Workflows.CreateAsync(desk.Editor, Greeting(Workflows.UniqueName("Viewer")));
+        var workflow = await Workflows.CreateAsync(desk.Editor, Greeting(Workflows.UniqueName("Preflight by a viewer")));
 
         using var saved = await desk.Viewer.PostTextAsync($"/api/v1/workflows/{workflow["id"]}/preflight", "{}");
         using var draft = await desk.Viewer.PostTextAsync("/api/v1/preflight", new JsonObject { ["definition"] = Greeting("Draft") }.ToJsonString());

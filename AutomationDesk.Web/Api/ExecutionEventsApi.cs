@@ -163,7 +163,10 @@ public static class ExecutionEventsApi
         /// <summary>Reads with <paramref name="drain"/> (true: the stream is complete) until then or until the client goes.</summary>
         public async Task RunAsync(Func<DeskDbContext, CancellationToken, Task<bool>> drain, IDbContextFactory<DeskDbContext> dbFactory)
         {
-            var ct = _http.RequestAborted;
+            // Ends when the client goes, and when the desk stops: an open stream must not hold a shutdown up.
+            using var ending = CancellationTokenSource.CreateLinkedTokenSource(
+                _http.RequestAborted, _http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            var ct = ending.Token;
             var response = _http.Response;
             response.ContentType = "text/event-stream; charset=utf-8";
             response.Headers.CacheControl = "no-cache, no-store";
@@ -207,7 +210,7 @@ public static class ExecutionEventsApi
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // The client went away.
+                // The client went away, or the desk is stopping (a client reconnects with Last-Event-ID).
             }
         }
 

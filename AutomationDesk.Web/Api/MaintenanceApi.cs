@@ -19,6 +19,7 @@ public static class MaintenanceApi
     /// Applies retention now and answers what it removed: <c>executions</c>, <c>logs</c>, <c>webhookEvents</c>,
     /// <c>notifications</c>, <c>archivedTo</c> (null without archive) and more. 409 while a prune is already running.
     /// </summary>
-    static async Task<Ok<PruneResult>> Prune(RetentionPrune prune, ClaimsPrincipal user, CancellationToken ct) =>
-        TypedResults.Ok(await prune.PruneAsync(user.ToActor(), null, ct));
+    static async Task<Ok<PruneResult>> Prune(RetentionPrune prune, ClaimsPrincipal user) =>
+        // Not the request's token: a client or proxy that gives up waiting must not stop a prune half-way.
+        TypedResults.Ok(await prune.PruneAsync(user.ToActor(), null, CancellationToken.None));
 }

@@ -82,8 +82,10 @@ public sealed class ExecutionEventLogTests : IAsyncLifetime
         var executionId = await _desk.StartAsync(workflowId);
         await _desk.RunDueWorkAsync();
 
+        // The claim committed (its event with it); the refused checkpoint left nothing of its own.
         var events = await EventsAsync(executionId);
-        Assert.Equal(["execution.queued"], events.Select(e => e.EventType));
+        Assert.Equal(["execution.queued", "execution.running"], events.Select(e => e.EventType));
+        Assert.DoesNotContain(events, e => e.Kind == ExecutionEventKinds.Log);
         Assert.Equal(1, (await _desk.ExecutionAsync(executionId)).DispatchFailures);
     }
 

@@ -143,4 +143,21 @@ public sealed class DryRunTests : IAsyncLifetime
         await using var db = _desk.NewDb();
         Assert.Empty(await db.Notifications.ToListAsync());
     }
+
+    [Fact]
+    public async Task A_dry_run_asks_no_approver_and_goes_on_as_if_approved()
+    {
+        var id = await _desk.SaveAsync(Workflow("Approved",
+            Step("ask", "approval", new JsonObject { ["message"] = "Refund ${trigger.amount}?" }),
+            Step("after", "transform", new JsonObject { ["value"] = "${steps.ask.output.decision}" })));
+
+        var dry = await RunAsync(id, new JsonObject { ["amount"] = 12 }, dryRun: true);
+
+        Assert.Equal(ExecutionStatus.Succeeded, dry.Status);
+        var ask = JsonNode.Parse(dry.Steps.Single(s => s.StepId == "ask").OutputJson!)!;
+        Assert.Equal("Refund 12?", ask["wouldSend"]!["message"]!.GetValue<string>());
+        Assert.Equal("approved", JsonNode.Parse(dry.Steps.Single(s => s.StepId == "after").OutputJson!)!.GetValue<string>());
+        await using var db = _desk.NewDb();
+        Assert.Empty(await db.Notifications.ToListAsync());
+    }
 }
