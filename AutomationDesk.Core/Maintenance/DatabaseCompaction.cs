@@ -8,7 +8,7 @@ namespace AutomationDesk.Core.Maintenance;
 /// Gives the pages a prune freed back to the disk. The database runs with <c>auto_vacuum=incremental</c> (see
 /// <see cref="DeskDatabase.MigrateAsync"/>): <c>PRAGMA incremental_vacuum(n)</c> moves up to n pages from the end of the
 /// file into free ones and cuts the end off. Each step holds the write turn, so it goes a few hundred to a few thousand
-/// pages at a time, fewer when a step took long. In WAL mode the file itself is cut when the checkpoint has copied
+/// pages at a time, each step sized from the last one's rate. In WAL mode the file itself is cut when the checkpoint has copied
 /// everything back; the checkpoint comes last and is passive, so it never makes a writer wait.
 /// </summary>
 public sealed class DatabaseCompaction(IDbContextFactory<DeskDbContext> dbFactory, string? databaseFile)
@@ -32,9 +32,8 @@ public sealed class DatabaseCompaction(IDbContextFactory<DeskDbContext> dbFactor
         {
             var hold = await InTurnAsync(db, $"PRAGMA incremental_vacuum({pages});", ct);
             held(hold);
-            pages = hold.TotalMilliseconds > maxHoldMs ? Math.Max(16, pages / 2)
-                : hold.TotalMilliseconds < maxHoldMs / 3.0 ? Math.Min(8192, pages * 2)
-                : pages;
+            // Sized from the last step's rate for a turn of about maxHoldMs, moving by at most a half down or a quarter up.
+            pages = (int)Math.Clamp(pages * maxHoldMs / Math.Max(0.1, hold.TotalMilliseconds), Math.Max(16, pages / 2), Math.Min(2048, pages + pages / 4));
             var left = await ScalarAsync(db, "PRAGMA freelist_count;", ct);
             free = left < free ? left : 0;
         }

@@ -2,8 +2,8 @@ namespace AutomationDesk.Core.Maintenance;
 
 /// <summary>
 /// The running counts of one prune, its longest write turn, and the batch size: it starts at a quarter of
-/// <see cref="RetentionOptions.BatchSize"/> (the first turn is not measured yet), is halved after a turn longer than
-/// <see cref="RetentionOptions.MaxWriteHoldMs"/>, and doubles (up to the batch size) after a short one.
+/// <see cref="RetentionOptions.BatchSize"/> (the first turn is not measured yet), then each batch is sized from the
+/// last turn's rate to hold the write lock about <see cref="RetentionOptions.MaxWriteHoldMs"/> (up to the batch size).
 /// </summary>
 internal sealed class PruneTally(RetentionOptions options, IProgress<PruneProgress>? progress)
 {
@@ -25,14 +25,10 @@ internal sealed class PruneTally(RetentionOptions options, IProgress<PruneProgre
     public void Held(TimeSpan hold)
     {
         LongestHold = hold > LongestHold ? hold : LongestHold;
-        if (hold.TotalMilliseconds > options.MaxWriteHoldMs)
-        {
-            BatchSize = Math.Max(1, BatchSize / 2);
-        }
-        else if (hold.TotalMilliseconds < options.MaxWriteHoldMs / 3.0)
-        {
-            BatchSize = Math.Min(options.BatchSize, BatchSize * 2);
-        }
+        // The next batch is sized for a turn of MaxWriteHoldMs at the rate this one went, moving by at most a half down or a
+        // quarter up at a time: a batch that grows in steps cannot overshoot far past the limit when the rate varies.
+        var scaled = BatchSize * options.MaxWriteHoldMs / Math.Max(0.1, hold.TotalMilliseconds);
+        BatchSize = (int)Math.Clamp(scaled, Math.Max(1, BatchSize / 2), Math.Max(1, Math.Min(options.BatchSize, BatchSize + BatchSize / 4)));
     }
 
     public void Report(string stage) => progress?.Report(new PruneProgress(stage, Executions, WebhookEvents, Notifications));

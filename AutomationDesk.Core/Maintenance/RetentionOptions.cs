@@ -13,7 +13,7 @@ public sealed class RetentionOptions : IValidatableObject
 
     /// <summary>
     /// Runs deleted per transaction at first. Each transaction holds the database's one write turn, so runs wait for it:
-    /// the batch is halved whenever one took longer than <see cref="MaxWriteHoldMs"/>, and grows back while they are short.
+    /// each batch is sized from the last one's rate to take about <see cref="MaxWriteHoldMs"/>.
     /// </summary>
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 500;

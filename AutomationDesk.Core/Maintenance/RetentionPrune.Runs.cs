@@ -186,6 +186,30 @@ public sealed partial class RetentionPrune
         }
 
         List<Guid> deleted;
+        // The batch's commit must not also copy the WAL back into the file (SQLite's auto-checkpoint runs in the commit
+        // that crosses its threshold, inside the write turn): this connection checkpoints after the turn instead,
+        // passively, so neither the prune nor a run's commit pays for the pages the prune wrote. The setting is the
+        // connection's, and pooled connections are reused: it is put back before the connection goes back.
+        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint=0;", ct);
+        try
+        {
+            deleted = await DeleteInTurnAsync(db, batch, tally, ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(PASSIVE);", ct);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint=1000;", CancellationToken.None);
+        }
+        tally.Steps += deleted.Sum(id => steps.GetValueOrDefault(id));
+        tally.Logs += deleted.Sum(id => logs.GetValueOrDefault(id));
+        tally.Events += deleted.Sum(id => events.GetValueOrDefault(id));
+        artifacts.DeleteFilesOf(deleted);
+    }
+
+    private async Task<List<Guid>> DeleteInTurnAsync(DeskDbContext db, List<Unit> batch, PruneTally tally, CancellationToken ct)
+    {
+        List<Guid> deleted;
         await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
         {
             var held = Stopwatch.GetTimestamp();
@@ -199,10 +223,7 @@ public sealed partial class RetentionPrune
             await write.CommitAsync(ct);
             tally.Held(Stopwatch.GetElapsedTime(held));
         }
-        tally.Steps += deleted.Sum(id => steps.GetValueOrDefault(id));
-        tally.Logs += deleted.Sum(id => logs.GetValueOrDefault(id));
-        tally.Events += deleted.Sum(id => events.GetValueOrDefault(id));
-        artifacts.DeleteFilesOf(deleted);
+        return deleted;
     }
 
     private static async Task<Dictionary<Guid, int>> CountByRunAsync<T>(IQueryable<IGrouping<Guid, T>> groups, CancellationToken ct) =>

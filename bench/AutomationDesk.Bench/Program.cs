@@ -55,7 +55,7 @@ if (args.Contains("--prune"))
     pruneTable.Add("7", $"prune of {N(prune.Seeded)} old runs (3 steps, 4 logs, 1 key each) under load: time", $"{N(prune.PruneSeconds, "N1")} s", "-", null,
         $"{N(prune.Prune.Executions)} runs, {N(prune.Prune.Steps)} steps, {N(prune.Prune.Logs)} log rows deleted; file {N(prune.Prune.DatabaseBytesBefore / 1048576.0, "N0")} -> {N(prune.Prune.DatabaseBytesAfter / 1048576.0, "N0")} MiB; seeded in {N(prune.SeedSeconds, "N1")} s");
     pruneTable.Add("7", "  longest write-lock hold of the prune", $"{N(prune.Prune.LongestWriteHoldMs, "N1")} ms", "<= 50 ms", prune.Prune.LongestWriteHoldMs <= 50,
-        "batches of up to Retention:BatchSize runs, halved when one holds the turn over Retention:MaxWriteHoldMs; incremental vacuum steps and the checkpoint included");
+        "batches of up to Retention:BatchSize runs, each sized from the last one's rate for Retention:MaxWriteHoldMs; incremental vacuum steps included");
     pruneTable.Add("7", "  executions/s of the 3-step workflow during the prune", $"{N(prune.RunsPerSecondDuringPrune)} /s", "-", null,
         $"{N(prune.RunsDuringPrune)} runs during it; {N(prune.RunsPerSecondAlone)} /s alone just before");
     Console.WriteLine();
