@@ -227,13 +227,16 @@ public sealed partial class WorkflowRunner
                 execution.WaitingSince ??= now;
             }
             var changed = _changedSteps.Distinct().ToList();
+            // The step and run events are written out before the write turn (the log rows' events need the rows' ids, known only in it).
+            var stepEvents = runner._options.StoreEvents ? changed.Select(row => ExecutionEventLog.ForStep(execution, row, now)).ToList() : null;
+            var runEvent = runner._options.StoreEvents ? ExecutionEventLog.ForExecution(execution, now) : null;
             await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
             {
                 await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
                 await MultiRowInsert.InsertAsync(db, _logs, ct);
-                if (runner._options.StoreEvents)
+                if (stepEvents is not null && runEvent is not null)
                 {
-                    await AppendEventsAsync(changed, now, ct);
+                    await AppendEventsAsync(stepEvents, runEvent, ct);
                 }
                 await write.CommitAsync(ct);
             }
@@ -249,7 +252,7 @@ public sealed partial class WorkflowRunner
 
 
         /// <summary>The checkpoint's events, in its transaction: its steps, its log rows, then the run.</summary>
-        private async Task AppendEventsAsync(List<StepRun> changed, DateTimeOffset now, CancellationToken ct)
+        private async Task AppendEventsAsync(List<ExecutionEvent> stepEvents, ExecutionEvent runEvent, CancellationToken ct)
         {
             if (_logs.Count > 0)
             {
@@ -261,10 +264,10 @@ public sealed partial class WorkflowRunner
                     _logs[i].Id = ids[_logs.Count - 1 - i];
                 }
             }
-            var events = new List<ExecutionEvent>(changed.Count + _logs.Count + 1);
-            events.AddRange(changed.Select(row => ExecutionEventLog.ForStep(execution, row, now)));
+            var events = new List<ExecutionEvent>(stepEvents.Count + _logs.Count + 1);
+            events.AddRange(stepEvents);
             events.AddRange(_logs.Select(log => ExecutionEventLog.ForLog(execution, log)));
-            events.Add(ExecutionEventLog.ForExecution(execution, now));
+            events.Add(runEvent);
             await ExecutionEventLog.AppendAsync(db, events, ct);
         }
 
