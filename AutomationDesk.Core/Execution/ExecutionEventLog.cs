@@ -101,6 +101,10 @@ public static class ExecutionEventLog
     /// </summary>
     public static async Task SaveLogsAsync(DeskDbContext db, Execution run, CancellationToken ct)
     {
+        if (!db.ChangeTracker.HasChanges())
+        {
+            return; // Most ended runs' triggers log nothing: no write turn for them.
+        }
         var logs = db.ChangeTracker.Entries<ExecutionLog>().Where(e => e.State == EntityState.Added && e.Entity.ExecutionId == run.Id)
             .Select(e => e.Entity).ToList();
         await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
