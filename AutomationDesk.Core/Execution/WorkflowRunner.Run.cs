@@ -233,7 +233,8 @@ public sealed partial class WorkflowRunner
             await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
             {
                 await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
-                await MultiRowInsert.InsertAsync(db, _logs, ct);
+                // The log events carry the rows' ids: with events stored, the insert reads them back in the same statement.
+                await MultiRowInsert.InsertAsync(db, _logs, ct, stepEvents is null ? null : (log, id) => log.Id = id);
                 if (stepEvents is not null && runEvent is not null)
                 {
                     await AppendEventsAsync(stepEvents, runEvent, ct);
@@ -254,16 +255,6 @@ public sealed partial class WorkflowRunner
         /// <summary>The checkpoint's events, in its transaction: its steps, its log rows, then the run.</summary>
         private async Task AppendEventsAsync(List<ExecutionEvent> stepEvents, ExecutionEvent runEvent, CancellationToken ct)
         {
-            if (_logs.Count > 0)
-            {
-                // The rows were just inserted in one statement; only this run's holder writes its logs, so they are its newest.
-                var ids = await db.ExecutionLogs.Where(l => l.ExecutionId == execution.Id).OrderByDescending(l => l.Id)
-                    .Select(l => l.Id).Take(_logs.Count).ToListAsync(ct);
-                for (var i = 0; i < _logs.Count; i++)
-                {
-                    _logs[i].Id = ids[_logs.Count - 1 - i];
-                }
-            }
             var events = new List<ExecutionEvent>(stepEvents.Count + _logs.Count + 1);
             events.AddRange(stepEvents);
             events.AddRange(_logs.Select(log => ExecutionEventLog.ForLog(execution, log)));

@@ -54,14 +54,14 @@ public sealed partial class WorkflowRunner(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // One connection for the whole run: the claim, the load and every checkpoint reuse it.
         await db.Database.OpenConnectionAsync(ct);
-        if (!await ClaimAsync(db, executionId, ct))
+        if (await ClaimAsync(db, executionId, ct) is not { } execution)
         {
             await RescheduleIfEarlyAsync(db, executionId, ct);
             return false;
         }
         try
         {
-            await RunClaimedAsync(db, executionId, ct);
+            await RunClaimedAsync(db, execution, ct);
         }
 #pragma warning disable CA1031 // Not swallowed: counted on the run, which is failed with it after a few in a row.
         catch (Exception e) when (!ct.IsCancellationRequested)
@@ -94,9 +94,9 @@ public sealed partial class WorkflowRunner(
         return names;
     }
 
-    private async Task RunClaimedAsync(DeskDbContext db, Guid executionId, CancellationToken ct)
+    private async Task RunClaimedAsync(DeskDbContext db, Execution execution, CancellationToken ct)
     {
-        var execution = await db.Executions.Include(e => e.Steps).SingleAsync(e => e.Id == executionId, ct);
+        var executionId = execution.Id;
         execution.EndWait(_time.GetUtcNow()); // Written with the run's first checkpoint on this worker.
         CompiledWorkflow? compiled;
         if (execution.DraftDefinitionJson is { } draft)
@@ -168,27 +168,37 @@ public sealed partial class WorkflowRunner(
         await eventTriggers.FireAsync(execution, ct);
     }
 
-    private async Task<bool> ClaimAsync(DeskDbContext db, Guid id, CancellationToken ct)
+    /// <summary>
+    /// Claims the run and loads it, with its steps, for running; null when it cannot be claimed. The claim is a change
+    /// of the run (it is Running now, on this worker), so its event goes in the claim's commit; the run is read inside
+    /// that commit, the read the run needs anyway, so the event costs no read of its own.
+    /// </summary>
+    private async Task<Execution?> ClaimAsync(DeskDbContext db, Guid id, CancellationToken ct)
     {
         var now = _time.GetUtcNow();
         var until = now + _options.LeaseDuration;
         var owner = _options.NodeName;
         if (!_options.StoreEvents)
         {
-            return await ClaimRowAsync(db, id, now, until, owner, ct);
+            return await ClaimRowAsync(db, id, now, until, owner, ct) ? await LoadAsync(db, id, ct) : null;
         }
-        // The claim is a change of the run (it is Running now, on this worker): its event goes in the claim's commit.
-        await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
-        if (!await ClaimRowAsync(db, id, now, until, owner, ct))
+        Execution claimed;
+        await using (var write = await DeskDatabase.BeginWriteAsync(db, ct))
         {
-            return false;
+            if (!await ClaimRowAsync(db, id, now, until, owner, ct))
+            {
+                return null;
+            }
+            claimed = await LoadAsync(db, id, ct);
+            await ExecutionEventLog.AppendAsync(db, [ExecutionEventLog.ForExecution(claimed, now)], ct);
+            await write.CommitAsync(ct);
         }
-        var claimed = await db.Executions.AsNoTracking().SingleAsync(e => e.Id == id, ct);
-        await ExecutionEventLog.AppendAsync(db, [ExecutionEventLog.ForExecution(claimed, now)], ct);
-        await write.CommitAsync(ct);
         await _events.ExecutionChangedAsync(ExecutionSummary.From(claimed), ct);
-        return true;
+        return claimed;
     }
+
+    private static Task<Execution> LoadAsync(DeskDbContext db, Guid id, CancellationToken ct) =>
+        db.Executions.Include(e => e.Steps).SingleAsync(e => e.Id == id, ct);
 
     private static async Task<bool> ClaimRowAsync(DeskDbContext db, Guid id, DateTimeOffset now, DateTimeOffset until, string owner, CancellationToken ct)
     {

@@ -67,6 +67,23 @@ public sealed class MultiRowInsertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asked_to_read_keys_back_it_sets_each_row_the_id_it_was_stored_under_across_statements()
+    {
+        var time = CoreDesk.Epoch;
+        var rows = Enumerable.Range(0, 5_000).Select(n => Log(n, time.AddMilliseconds(n))).ToList(); // two statements
+
+        await using (var db = _desk.NewDb())
+        {
+            await db.Database.OpenConnectionAsync();
+            await MultiRowInsert.InsertAsync(db, rows, CancellationToken.None, (log, id) => log.Id = id);
+        }
+
+        var stored = (await StoredAsync()).ToDictionary(l => l.Id, l => l.Message);
+        Assert.Equal(5_000, stored.Count);
+        Assert.All(rows, row => Assert.Equal(row.Message, stored[row.Id]));
+    }
+
+    [Fact]
     public async Task More_rows_than_one_statement_takes_go_in_several_statements_of_one_transaction()
     {
         var time = CoreDesk.Epoch;
