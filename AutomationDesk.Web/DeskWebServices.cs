@@ -62,7 +62,7 @@ public static class DeskWebServices
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.Converters.Add(new DurationJsonConverter());
         });
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddOperationTransformer<ApiKeySecurityScheme>());
         services.AddSignalR().AddJsonProtocol(options => options.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"])
@@ -109,7 +109,8 @@ public static class DeskWebServices
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DeskDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordLinks();
         services.AddAuthorization(DeskPolicies.Add);
     }
 

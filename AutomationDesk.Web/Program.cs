@@ -5,7 +5,6 @@ using AutomationDesk.Web.Components;
 using AutomationDesk.Web.Hubs;
 using AutomationDesk.Web.Security;
 using Hangfire;
-using Scalar.AspNetCore;
 
 // Settings are read at start. The database sits under the content root (data/), and a watcher for changed
 // appsettings files wakes for every write to any file below it: at load that cost 7% of the CPU. It stays off
@@ -32,7 +31,7 @@ app.MapStaticAssets();
 app.MapDeskHealth();
 app.MapDeskMetrics();
 app.MapOpenApi().AllowAnonymous();
-app.MapScalarApiReference("/api/reference").AllowAnonymous();
+app.MapDeskApiReference();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapPreflightApi();

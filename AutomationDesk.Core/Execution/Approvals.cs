@@ -69,6 +69,11 @@ public sealed class Approvals(IDbContextFactory<DeskDbContext> dbFactory, IExecu
             throw new DeskProblemException(ProblemKind.Conflict, "No approval is waiting",
                 $"Step '{step.Name}' of execution {executionId} was decided or the run moved on at the same moment: reload the run.");
         }
+        // The request's notifications say who decided (the bell shows it instead of the buttons).
+        await db.Notifications
+            .Where(n => n.ExecutionId == executionId && n.ApprovalStepId == step.StepId && n.DecidedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.Decision, DecisionName(decision)).SetProperty(n => n.DecidedBy, decider.Actor.Name)
+                .SetProperty(n => n.DecidedAt, now), ct);
         audit.Record(db, decider.Actor, "execution.approval", $"execution:{executionId}",
             new { stepId = step.StepId, decision = DecisionName(decision), comment });
         var log = new ExecutionLog
@@ -87,6 +92,22 @@ public sealed class Approvals(IDbContextFactory<DeskDbContext> dbFactory, IExecu
         await events.ExecutionChangedAsync(summary, ct);
         await dispatcher.DispatchAsync(executionId, ct);
         return summary;
+    }
+
+    /// <summary>Of the runs asked about, the approval steps still waiting for a decision, with who may decide each.</summary>
+    public async Task<IReadOnlyDictionary<(Guid ExecutionId, string StepId), ApproverList?>> WaitingAsync(IReadOnlyCollection<Guid> executionIds, CancellationToken ct)
+    {
+        if (executionIds.Count == 0)
+        {
+            return new Dictionary<(Guid, string), ApproverList?>();
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var waiting = await db.StepRuns.AsNoTracking()
+            .Where(s => executionIds.Contains(s.ExecutionId) && s.Type == ApprovalStep.TypeName && s.Status == StepStatus.Waiting && s.OutputJson == null
+                && db.Executions.Any(e => e.Id == s.ExecutionId && e.Status == ExecutionStatus.Paused))
+            .Select(s => new { s.ExecutionId, s.StepId, s.InputJson })
+            .ToListAsync(ct);
+        return waiting.ToDictionary(w => (w.ExecutionId, w.StepId), w => ReadConfig(StoredJson.Parse(w.InputJson) as JsonObject)?.Approvers);
     }
 
     /// <summary>An approval step still waiting for a person.</summary>

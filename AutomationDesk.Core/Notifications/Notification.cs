@@ -16,6 +16,15 @@ public sealed class Notification
     public Guid? ExecutionId { get; set; }
     public Guid? WorkflowId { get; set; }
 
+    /// <summary>For an approval request: the approval step of <see cref="ExecutionId"/> it asks about.</summary>
+    public string? ApprovalStepId { get; set; }
+
+    /// <summary>How the approval was decided (<c>approve</c> or <c>reject</c>), by whom and when: the request's readers see who decided.</summary>
+    public string? Decision { get; set; }
+
+    public string? DecidedBy { get; set; }
+    public DateTimeOffset? DecidedAt { get; set; }
+
     public List<NotificationRead> Reads { get; set; } = [];
 
     /// <summary>Its way to people's channels (see <see cref="Channels.ChannelDeliveries"/>).</summary>

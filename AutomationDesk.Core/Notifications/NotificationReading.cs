@@ -13,5 +13,6 @@ public static class NotificationReading
         {
             Deliveries = n.Deliveries.Where(d => d.Channel!.UserId == userId).OrderBy(d => d.Channel!.Name)
                 .Select(d => new Channels.NotificationDeliveryView(d.Channel!.Name, d.Channel.Kind, d.Status, d.Attempts, d.LastError, d.SentAt)).ToList(),
+            Approval = NotificationApproval.Of(n.ApprovalStepId, n.Decision, n.DecidedBy, n.DecidedAt),
         });
 }

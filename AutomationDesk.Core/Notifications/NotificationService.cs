@@ -7,7 +7,7 @@ namespace AutomationDesk.Core.Notifications;
 
 public sealed record NewNotification(
     string Title, string Message, NotificationType Type = NotificationType.Info, NotificationPriority Priority = NotificationPriority.Normal,
-    Guid? ExecutionId = null, Guid? WorkflowId = null, Guid? Id = null);
+    Guid? ExecutionId = null, Guid? WorkflowId = null, Guid? Id = null, string? ApprovalStepId = null);
 
 /// <summary>Creates notifications, with their deliveries to the channels that want them, and announces them to the live channel.</summary>
 public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFactory, IDeskEvents events, ChannelDeliveries deliveries, TimeProvider time)
@@ -30,6 +30,7 @@ public sealed class NotificationService(IDbContextFactory<DeskDbContext> dbFacto
             CreatedAt = time.GetUtcNow(),
             ExecutionId = request.ExecutionId,
             WorkflowId = request.WorkflowId,
+            ApprovalStepId = request.ApprovalStepId,
         };
         db.Notifications.Add(notification);
         var planned = await ChannelDeliveries.PlanAsync(db, notification, ct);

@@ -21,7 +21,7 @@ public sealed class ApprovalStep(NotificationService notifications, TimeProvider
             : "";
         await notifications.CreateAsync(new NewNotification(
             "Approval needed", $"{config.Message}{deadline}", NotificationType.Warning, NotificationPriority.High,
-            context.ExecutionId, context.WorkflowId, StableId.For($"approval:{context.Attempt}", context)), ct);
+            context.ExecutionId, context.WorkflowId, StableId.For($"approval:{context.Attempt}", context), context.StepId), ct);
         context.Log(LogLevelName.Information, "Waiting for a decision", null);
         return StepResult.AwaitDecision(expiresAt);
     }

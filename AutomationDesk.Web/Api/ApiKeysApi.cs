@@ -15,9 +15,9 @@ public static class ApiKeysApi
     public static RouteGroupBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/api-keys").WithTags("API keys").RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/", List);
-        group.MapPost("/", Create);
-        group.MapDelete("/{id:guid}", Revoke);
+        group.MapGet("/", List).WithSummary("Lists API keys (never the key itself)");
+        group.MapPost("/", Create).WithSummary("Creates an API key for a user; the key is shown only in this answer");
+        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revokes an API key");
         return group;
     }
 

@@ -26,8 +26,8 @@ public static class ArtifactsApi
     public static RouteGroupBuilder MapArtifactsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/executions/{id:guid}/artifacts").WithTags("Artifacts").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapGet("/{artifactId:guid}", Download);
+        group.MapGet("/", List).WithSummary("Lists the files a run kept");
+        group.MapGet("/{artifactId:guid}", Download).WithSummary("Downloads one of a run's files");
         return group;
     }
 

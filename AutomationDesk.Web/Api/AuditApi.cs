@@ -14,7 +14,7 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/audit").WithTags("Audit").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
+        group.MapGet("/", List).WithSummary("Lists audit events, newest first");
         return group;
     }
 

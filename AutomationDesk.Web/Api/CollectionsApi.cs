@@ -15,8 +15,8 @@ public static class CollectionsApi
     public static RouteGroupBuilder MapCollectionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/collections").WithTags("Collections").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapGet("/{name}/records", Records);
+        group.MapGet("/", List).WithSummary("Lists collections and their record counts");
+        group.MapGet("/{name}/records", Records).WithSummary("Lists the records of a collection");
         return group;
     }
 

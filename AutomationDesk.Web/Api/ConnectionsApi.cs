@@ -32,14 +32,14 @@ public static class ConnectionsApi
 {
     public static IEndpointRouteBuilder MapConnectionsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/connection-types", Types).WithTags("Connections").RequireAuthorization(DeskPolicies.Read);
+        app.MapGet("/api/v1/connection-types", Types).WithTags("Connections").RequireAuthorization(DeskPolicies.Read).WithSummary("Lists connection types and their fields");
         var group = app.MapGroup("/api/v1/connections").WithTags("Connections").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapPost("/", Create).RequireAuthorization(DeskPolicies.Admin).Accepts<JsonObject>("application/json");
-        group.MapGet("/{name}", Get);
-        group.MapPut("/{name}", Update).RequireAuthorization(DeskPolicies.Admin).Accepts<JsonObject>("application/json");
-        group.MapDelete("/{name}", Delete).RequireAuthorization(DeskPolicies.Admin);
-        group.MapPost("/{name}/test", Test).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/", List).WithSummary("Lists connections and their health (never a secret)");
+        group.MapPost("/", Create).RequireAuthorization(DeskPolicies.Admin).Accepts<JsonObject>("application/json").WithSummary("Creates a connection");
+        group.MapGet("/{name}", Get).WithSummary("Gets a connection (never a secret)");
+        group.MapPut("/{name}", Update).RequireAuthorization(DeskPolicies.Admin).Accepts<JsonObject>("application/json").WithSummary("Replaces a connection's config and secrets");
+        group.MapDelete("/{name}", Delete).RequireAuthorization(DeskPolicies.Admin).WithSummary("Deletes a connection no workflow uses");
+        group.MapPost("/{name}/test", Test).RequireAuthorization(DeskPolicies.Write).WithSummary("Tests a connection against its service");
         return app;
     }
 

@@ -17,9 +17,9 @@ public static class DeadLettersApi
     public static RouteGroupBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/dead-letters").WithTags("Dead letters").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapPost("/{id:guid}/discard", Discard).RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/{id:guid}/replay", Replay).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/", List).WithSummary("Lists dead letters (failed runs waiting for a person)");
+        group.MapPost("/{id:guid}/discard", Discard).RequireAuthorization(DeskPolicies.Write).WithSummary("Discards a dead letter");
+        group.MapPost("/{id:guid}/replay", Replay).RequireAuthorization(DeskPolicies.Write).WithSummary("Replays a dead letter: runs it again");
         return group;
     }
 

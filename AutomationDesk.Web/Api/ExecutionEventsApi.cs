@@ -28,8 +28,8 @@ public static class ExecutionEventsApi
 
     public static IEndpointRouteBuilder MapExecutionEventsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/executions/{id:guid}/events", RunStream).WithTags("Executions").RequireAuthorization(DeskPolicies.Read);
-        app.MapGet("/api/v1/events", AllStream).WithTags("Events").RequireAuthorization(DeskPolicies.Read);
+        app.MapGet("/api/v1/executions/{id:guid}/events", RunStream).WithTags("Executions").RequireAuthorization(DeskPolicies.Read).WithSummary("Streams one run's events (server-sent events)");
+        app.MapGet("/api/v1/events", AllStream).WithTags("Events").RequireAuthorization(DeskPolicies.Read).WithSummary("Streams the events of all runs (server-sent events)");
         return app;
     }
 

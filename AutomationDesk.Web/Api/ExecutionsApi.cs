@@ -18,15 +18,15 @@ public static class ExecutionsApi
     public static RouteGroupBuilder MapExecutionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/executions").WithTags("Executions").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapGet("/{id:guid}", Get);
-        group.MapGet("/{id:guid}/logs", Logs);
-        group.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(DeskPolicies.Write);
-        group.MapGet("/{id:guid}/retry-plan", RetryPlan);
-        group.MapPost("/{id:guid}/retry", Retry).RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/{id:guid}/pause", Pause).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/", List).WithSummary("Lists runs, filtered and paged");
+        group.MapGet("/{id:guid}", Get).WithSummary("Gets a run with its steps");
+        group.MapGet("/{id:guid}/logs", Logs).WithSummary("Lists a run's log lines");
+        group.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(DeskPolicies.Write).WithSummary("Cancels a run");
+        group.MapGet("/{id:guid}/retry-plan", RetryPlan).WithSummary("Shows which steps a retry would keep and which it would run again");
+        group.MapPost("/{id:guid}/retry", Retry).RequireAuthorization(DeskPolicies.Write).WithSummary("Retries a failed run");
+        group.MapPost("/{id:guid}/pause", Pause).RequireAuthorization(DeskPolicies.Write).WithSummary("Pauses a running run");
         // Any reader may reach resume: an approval can name Viewers as approvers; Core refuses whoever may not decide.
-        group.MapPost("/{id:guid}/resume", Resume);
+        group.MapPost("/{id:guid}/resume", Resume).WithSummary("Resumes a paused run, or approves or rejects its waiting approval");
         return group;
     }
 

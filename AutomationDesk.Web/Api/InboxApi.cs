@@ -18,17 +18,17 @@ public static class InboxApi
     public static RouteGroupBuilder MapInboxApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/inbox").WithTags("Inbox").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/sources", ListSources);
-        group.MapPost("/sources", CreateSource).RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/sources/{name}", GetSource);
-        group.MapPut("/sources/{name}", UpdateSource).RequireAuthorization(DeskPolicies.Admin);
-        group.MapDelete("/sources/{name}", DeleteSource).RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/rules", ListRules);
-        group.MapPost("/rules", CreateRule).RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/rules/{id:guid}", GetRule);
-        group.MapPut("/rules/{id:guid}", UpdateRule).RequireAuthorization(DeskPolicies.Admin);
-        group.MapDelete("/rules/{id:guid}", DeleteRule).RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/events", ListEvents);
+        group.MapGet("/sources", ListSources).WithSummary("Lists inbox sources");
+        group.MapPost("/sources", CreateSource).RequireAuthorization(DeskPolicies.Admin).WithSummary("Creates an inbox source");
+        group.MapGet("/sources/{name}", GetSource).WithSummary("Gets an inbox source");
+        group.MapPut("/sources/{name}", UpdateSource).RequireAuthorization(DeskPolicies.Admin).WithSummary("Replaces an inbox source");
+        group.MapDelete("/sources/{name}", DeleteSource).RequireAuthorization(DeskPolicies.Admin).WithSummary("Deletes an inbox source");
+        group.MapGet("/rules", ListRules).WithSummary("Lists inbox rules");
+        group.MapPost("/rules", CreateRule).RequireAuthorization(DeskPolicies.Admin).WithSummary("Creates an inbox rule");
+        group.MapGet("/rules/{id:guid}", GetRule).WithSummary("Gets an inbox rule");
+        group.MapPut("/rules/{id:guid}", UpdateRule).RequireAuthorization(DeskPolicies.Admin).WithSummary("Replaces an inbox rule");
+        group.MapDelete("/rules/{id:guid}", DeleteRule).RequireAuthorization(DeskPolicies.Admin).WithSummary("Deletes an inbox rule");
+        group.MapGet("/events", ListEvents).WithSummary("Lists events the inbox received and what its rules did");
         return group;
     }
 

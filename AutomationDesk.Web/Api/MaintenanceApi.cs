@@ -11,7 +11,7 @@ public static class MaintenanceApi
     public static RouteGroupBuilder MapMaintenanceApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/maintenance").WithTags("Maintenance").RequireAuthorization(DeskPolicies.Admin);
-        group.MapPost("/prune", Prune);
+        group.MapPost("/prune", Prune).WithSummary("Prunes old runs, logs and events now, by the retention settings");
         return group;
     }
 

@@ -13,9 +13,9 @@ public static class MonitorApi
     public static RouteGroupBuilder MapMonitorApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/monitor").WithTags("Monitor").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/stats", Stats);
-        group.MapGet("/dashboard", Dashboard);
-        group.MapGet("/storage", Storage).RequireAuthorization(DeskPolicies.Admin);
+        group.MapGet("/stats", Stats).WithSummary("Counts runs by status");
+        group.MapGet("/dashboard", Dashboard).WithSummary("The dashboard's figures");
+        group.MapGet("/storage", Storage).RequireAuthorization(DeskPolicies.Admin).WithSummary("Database and artifact sizes");
         return group;
     }
 

@@ -15,12 +15,12 @@ public static class NotificationChannelsApi
     public static RouteGroupBuilder MapNotificationChannelsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/notification-channels").WithTags("Notification channels").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create);
-        group.MapPut("/{id:guid}", Update);
-        group.MapDelete("/{id:guid}", Delete);
-        group.MapPost("/{id:guid}/test", Test);
+        group.MapGet("/", List).WithSummary("Lists your notification channels");
+        group.MapGet("/{id:guid}", Get).WithSummary("Gets one of your notification channels");
+        group.MapPost("/", Create).WithSummary("Adds a notification channel for you");
+        group.MapPut("/{id:guid}", Update).WithSummary("Replaces one of your notification channels");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Deletes one of your notification channels");
+        group.MapPost("/{id:guid}/test", Test).WithSummary("Sends a test notification through a channel");
         return group;
     }
 

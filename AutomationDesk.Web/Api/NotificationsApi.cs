@@ -17,12 +17,12 @@ public static class NotificationsApi
     public static RouteGroupBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/notifications").WithTags("Notifications").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapGet("/stats", Stats);
-        group.MapPost("/{id:guid}/read", Read);
-        group.MapPost("/read-all", ReadAll);
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(DeskPolicies.Write);
-        group.MapDelete("/", DeleteAll).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/", List).WithSummary("Lists notifications, with whether you read them");
+        group.MapGet("/stats", Stats).WithSummary("Counts your unread notifications");
+        group.MapPost("/{id:guid}/read", Read).WithSummary("Marks a notification read for you");
+        group.MapPost("/read-all", ReadAll).WithSummary("Marks all notifications read for you");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(DeskPolicies.Write).WithSummary("Deletes a notification");
+        group.MapDelete("/", DeleteAll).RequireAuthorization(DeskPolicies.Write).WithSummary("Deletes all notifications");
         return group;
     }
 

@@ -17,8 +17,8 @@ public static class PreflightApi
     public static RouteGroupBuilder MapPreflightApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1").WithTags("Preflight").RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/workflows/{id:guid}/preflight", ForWorkflow).Accepts<JsonObject>("application/json");
-        group.MapPost("/preflight", ForDraft).Accepts<JsonObject>("application/json");
+        group.MapPost("/workflows/{id:guid}/preflight", ForWorkflow).Accepts<JsonObject>("application/json").WithSummary("Checks a saved workflow before it runs");
+        group.MapPost("/preflight", ForDraft).Accepts<JsonObject>("application/json").WithSummary("Checks a workflow definition before it is saved");
         return group;
     }
 

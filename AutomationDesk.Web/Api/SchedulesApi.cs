@@ -11,10 +11,10 @@ public static class SchedulesApi
     public static RouteGroupBuilder MapSchedulesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/schedules").WithTags("Schedules").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapPost("/{workflowId:guid}/pause", Pause).RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/{workflowId:guid}/resume", Resume).RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/{workflowId:guid}/run-now", RunNow).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/", List).WithSummary("Lists schedules with their next run");
+        group.MapPost("/{workflowId:guid}/pause", Pause).RequireAuthorization(DeskPolicies.Write).WithSummary("Pauses a workflow's schedule");
+        group.MapPost("/{workflowId:guid}/resume", Resume).RequireAuthorization(DeskPolicies.Write).WithSummary("Resumes a workflow's schedule");
+        group.MapPost("/{workflowId:guid}/run-now", RunNow).RequireAuthorization(DeskPolicies.Write).WithSummary("Runs a scheduled workflow now");
         return group;
     }
 

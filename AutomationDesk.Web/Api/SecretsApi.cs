@@ -15,9 +15,9 @@ public static class SecretsApi
     public static RouteGroupBuilder MapSecretsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/secrets").WithTags("Secrets").RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/", List);
-        group.MapPut("/{name}", Set);
-        group.MapDelete("/{name}", Delete);
+        group.MapGet("/", List).WithSummary("Lists secret names (never a value)");
+        group.MapPut("/{name}", Set).WithSummary("Creates or replaces a secret");
+        group.MapDelete("/{name}", Delete).WithSummary("Deletes a secret");
         return group;
     }
 

@@ -19,10 +19,10 @@ public static class SettingsApi
     public static IEndpointRouteBuilder MapSettingsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/settings").WithTags("Settings").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List).RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/{key}", Get);
-        group.MapPut("/{key}", Set).RequireAuthorization(DeskPolicies.Admin).Accepts<JsonObject>("application/json");
-        group.MapDelete("/{key}", Delete).RequireAuthorization(DeskPolicies.Admin);
+        group.MapGet("/", List).RequireAuthorization(DeskPolicies.Admin).WithSummary("Lists the desk's settings");
+        group.MapGet("/{key}", Get).WithSummary("Gets one setting");
+        group.MapPut("/{key}", Set).RequireAuthorization(DeskPolicies.Admin).Accepts<JsonObject>("application/json").WithSummary("Sets one setting");
+        group.MapDelete("/{key}", Delete).RequireAuthorization(DeskPolicies.Admin).WithSummary("Removes a setting (its default applies)");
         return app;
     }
 

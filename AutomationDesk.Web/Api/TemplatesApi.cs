@@ -16,9 +16,9 @@ public static class TemplatesApi
     public static RouteGroupBuilder MapTemplatesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/templates").WithTags("Templates").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
-        group.MapPost("/{id}/instantiate", Instantiate).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/", List).WithSummary("Lists workflow templates");
+        group.MapGet("/{id}", Get).WithSummary("Gets a workflow template");
+        group.MapPost("/{id}/instantiate", Instantiate).RequireAuthorization(DeskPolicies.Write).WithSummary("Creates a workflow from a template");
         return group;
     }
 

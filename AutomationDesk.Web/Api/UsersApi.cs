@@ -3,6 +3,7 @@ using AutomationDesk.Core;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -13,7 +14,15 @@ namespace AutomationDesk.Web.Api;
 /// <summary>A person who may sign in; <c>DeactivatedAt</c> is set while an admin has deactivated them.</summary>
 public sealed record UserView(string Id, string Email, string Role, DateTimeOffset CreatedAt, DateTimeOffset? DeactivatedAt = null);
 
+/// <summary>A new user: without <c>password</c> they are invited, and set their own through the returned link.</summary>
 public sealed record NewUser(string? Email, string? Password, string? Role);
+
+/// <summary>
+/// A user just added. An invited user (no password given) comes with <c>setPasswordUrl</c>, a one-time link to pass on,
+/// and <c>setPasswordUrlExpiresAt</c>; a user created with a password has neither.
+/// </summary>
+public sealed record CreatedUser(
+    string Id, string Email, string Role, DateTimeOffset CreatedAt, DateTimeOffset? DeactivatedAt, Uri? SetPasswordUrl, DateTimeOffset? SetPasswordUrlExpiresAt);
 
 public sealed record RoleChange(string? Role);
 
@@ -22,11 +31,12 @@ public static class UsersApi
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/users").WithTags("Users").RequireAuthorization(DeskPolicies.Admin);
-        group.MapGet("/", List);
-        group.MapPost("/", Create);
-        group.MapPut("/{id}/role", SetRole);
-        group.MapPost("/{id}/deactivate", Deactivate);
-        group.MapPost("/{id}/activate", Activate);
+        group.MapGet("/", List).WithSummary("Lists users, by email");
+        group.MapPost("/", Create).WithSummary("Invites a user (a set-password link), or creates one with a password");
+        group.MapPut("/{id}/role", SetRole).WithSummary("Changes a user's role");
+        group.MapPost("/{id}/password-link", PasswordLinkFor).WithSummary("Resets a user's password: ends their sessions and returns a new one-time set-password link");
+        group.MapPost("/{id}/deactivate", Deactivate).WithSummary("Deactivates a user: no sign-in, sessions and API keys stop");
+        group.MapPost("/{id}/activate", Activate).WithSummary("Reactivates a deactivated user");
         return group;
     }
 
@@ -46,10 +56,19 @@ public static class UsersApi
             .ToPageAsync(paging, ct));
     }
 
-    static async Task<Created<UserView>> Create(
-        NewUser body, UserManager<DeskUser> users, IDbContextFactory<DeskDbContext> dbFactory, AuditTrail audit, ClaimsPrincipal caller, TimeProvider time, CancellationToken ct)
+    static async Task<Created<CreatedUser>> Create(
+        NewUser body, HttpRequest request, UserManager<DeskUser> users, DeskSettings settings, IDbContextFactory<DeskDbContext> dbFactory,
+        AuditTrail audit, ClaimsPrincipal caller, TimeProvider time, CancellationToken ct)
     {
         var role = CheckRole(body.Role);
+        if (body.Password is null)
+        {
+            var invited = await PasswordLinks.InviteAsync(users, body.Email, role, time);
+            var link = await PasswordLinks.IssueAsync(users, invited, await PublicUrls.BaseAsync(settings, PublicUrls.RequestBase(request), ct), removePassword: false, time);
+            await Audit(dbFactory, audit, caller, "user.invite", invited.Id, new { email = invited.Email, role, linkExpiresAt = link.ExpiresAt }, ct);
+            return TypedResults.Created($"/api/v1/users/{invited.Id}",
+                new CreatedUser(invited.Id, invited.Email!, role, invited.CreatedAt, null, link.Url, link.ExpiresAt));
+        }
         if (body.Email is not { Length: > 3 } email || !email.Contains('@', StringComparison.Ordinal))
         {
             throw Invalid("email", "A valid email address is required.");
@@ -60,14 +79,28 @@ public static class UsersApi
         }
         var now = time.GetUtcNow();
         var user = new DeskUser { Id = Guid.CreateVersion7(now).ToString(), UserName = email, Email = email, EmailConfirmed = true, CreatedAt = now };
-        var result = await users.CreateAsync(user, body.Password ?? "");
+        var result = await users.CreateAsync(user, body.Password);
         if (!result.Succeeded)
         {
             throw Invalid("password", string.Join(" ", result.Errors.Select(e => e.Description)));
         }
         await users.AddToRoleAsync(user, role);
         await Audit(dbFactory, audit, caller, "user.create", user.Id, new { email, role }, ct);
-        return TypedResults.Created($"/api/v1/users/{user.Id}", new UserView(user.Id, email, role, user.CreatedAt));
+        return TypedResults.Created($"/api/v1/users/{user.Id}", new CreatedUser(user.Id, email, role, user.CreatedAt, null, null, null));
+    }
+
+    /// <summary>A password reset: the old password and every session end, and the person sets a new one through the link.</summary>
+    static async Task<Results<Ok<PasswordLink>, ProblemHttpResult>> PasswordLinkFor(
+        string id, HttpRequest request, UserManager<DeskUser> users, DeskSettings settings, IDbContextFactory<DeskDbContext> dbFactory,
+        AuditTrail audit, ClaimsPrincipal caller, TimeProvider time, CancellationToken ct)
+    {
+        if (await users.FindByIdAsync(id) is not { } user)
+        {
+            return Problems.NotFound("user", id);
+        }
+        var link = await PasswordLinks.IssueAsync(users, user, await PublicUrls.BaseAsync(settings, PublicUrls.RequestBase(request), ct), removePassword: true, time);
+        await Audit(dbFactory, audit, caller, "user.password-reset", user.Id, new { user.Email, linkExpiresAt = link.ExpiresAt }, ct);
+        return TypedResults.Ok(link);
     }
 
     static async Task<Results<Ok<UserView>, ProblemHttpResult>> SetRole(

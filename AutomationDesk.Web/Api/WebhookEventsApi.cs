@@ -34,9 +34,9 @@ public static class WebhookEventsApi
     public static RouteGroupBuilder MapWebhookEventsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/webhook-events").WithTags("Webhook events").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapGet("/{id:guid}", Get);
-        group.MapPost("/{id:guid}/replay", Replay).RequireAuthorization(DeskPolicies.Write);
+        group.MapGet("/", List).WithSummary("Lists received webhook requests");
+        group.MapGet("/{id:guid}", Get).WithSummary("Gets a received webhook request");
+        group.MapPost("/{id:guid}/replay", Replay).RequireAuthorization(DeskPolicies.Write).WithSummary("Replays a received webhook request");
         return group;
     }
 

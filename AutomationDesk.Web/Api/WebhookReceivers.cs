@@ -27,8 +27,8 @@ public static class WebhookReceivers
     {
         var group = app.MapGroup("/api/webhooks").WithTags("Webhook receivers").AllowAnonymous()
             .WithMetadata(new ReadsItsOwnBody());
-        group.MapPost("/inbox/{source}", ReceiveInbox);
-        group.MapPost("/{workflowId:guid}/{token}", ReceiveWorkflow);
+        group.MapPost("/inbox/{source}", ReceiveInbox).WithSummary("Receives a webhook for an inbox source");
+        group.MapPost("/{workflowId:guid}/{token}", ReceiveWorkflow).WithSummary("Receives a webhook that starts a workflow");
         return group;
     }
 

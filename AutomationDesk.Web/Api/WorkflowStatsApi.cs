@@ -10,7 +10,7 @@ public static class WorkflowStatsApi
     public static RouteGroupBuilder MapWorkflowStatsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/{id:guid}/stats", Stats);
+        group.MapGet("/{id:guid}/stats", Stats).WithSummary("A workflow's run figures");
         return group;
     }
 

@@ -25,9 +25,9 @@ public static class WorkflowTransferApi
     {
         var group = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(DeskPolicies.Read);
         group.MapPost("/import", Import).RequireAuthorization(DeskPolicies.Write)
-            .Accepts<JsonNode>("application/json").WithMetadata(new RequestSizeLimitAttribute(ImportLimit));
-        group.MapPost("/export", Export);
-        group.MapPost("/bulk", Bulk).RequireAuthorization(DeskPolicies.Write);
+            .Accepts<JsonNode>("application/json").WithMetadata(new RequestSizeLimitAttribute(ImportLimit)).WithSummary("Imports workflows (the desk's format or n8n's)");
+        group.MapPost("/export", Export).WithSummary("Exports workflows as one document");
+        group.MapPost("/bulk", Bulk).RequireAuthorization(DeskPolicies.Write).WithSummary("Enables, disables, archives, deletes or exports several workflows");
         return group;
     }
 

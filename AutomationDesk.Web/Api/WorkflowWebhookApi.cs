@@ -21,8 +21,8 @@ public static class WorkflowWebhookApi
     public static RouteGroupBuilder MapWorkflowWebhookApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/workflows/{id:guid}/webhook").WithTags("Workflows").RequireAuthorization(DeskPolicies.Write);
-        group.MapGet("/", Get);
-        group.MapPost("/rotate", Rotate);
+        group.MapGet("/", Get).WithSummary("Gets a workflow's webhook address");
+        group.MapPost("/rotate", Rotate).WithSummary("Makes a new webhook address; the old one stops working");
         return group;
     }
 

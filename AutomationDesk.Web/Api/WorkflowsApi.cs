@@ -32,17 +32,17 @@ public static class WorkflowsApi
     public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/workflows").WithTags("Workflows").RequireAuthorization(DeskPolicies.Read);
-        group.MapGet("/", List);
-        group.MapPost("/", Create).RequireAuthorization(DeskPolicies.Write).Accepts<JsonObject>("application/json");
-        group.MapGet("/{id:guid}", Get);
-        group.MapPut("/{id:guid}", Update).RequireAuthorization(DeskPolicies.Write).Accepts<JsonObject>("application/json");
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/{id:guid}/enable", Enable).RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/{id:guid}/disable", Disable).RequireAuthorization(DeskPolicies.Write);
-        group.MapGet("/{id:guid}/versions", Versions);
-        group.MapGet("/{id:guid}/versions/{version:int}", Version);
-        group.MapPost("/{id:guid}/versions/{version:int}/restore", Restore).RequireAuthorization(DeskPolicies.Write);
-        group.MapPost("/{id:guid}/execute", Execute).RequireAuthorization(DeskPolicies.Write).Accepts<JsonObject>("application/json");
+        group.MapGet("/", List).WithSummary("Lists workflows");
+        group.MapPost("/", Create).RequireAuthorization(DeskPolicies.Write).Accepts<JsonObject>("application/json").WithSummary("Creates a workflow");
+        group.MapGet("/{id:guid}", Get).WithSummary("Gets a workflow");
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(DeskPolicies.Write).Accepts<JsonObject>("application/json").WithSummary("Saves a workflow as a new version");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(DeskPolicies.Write).WithSummary("Deletes a workflow");
+        group.MapPost("/{id:guid}/enable", Enable).RequireAuthorization(DeskPolicies.Write).WithSummary("Enables a workflow's triggers");
+        group.MapPost("/{id:guid}/disable", Disable).RequireAuthorization(DeskPolicies.Write).WithSummary("Disables a workflow's triggers");
+        group.MapGet("/{id:guid}/versions", Versions).WithSummary("Lists a workflow's versions");
+        group.MapGet("/{id:guid}/versions/{version:int}", Version).WithSummary("Gets one version of a workflow");
+        group.MapPost("/{id:guid}/versions/{version:int}/restore", Restore).RequireAuthorization(DeskPolicies.Write).WithSummary("Restores an earlier version as the newest");
+        group.MapPost("/{id:guid}/execute", Execute).RequireAuthorization(DeskPolicies.Write).Accepts<JsonObject>("application/json").WithSummary("Runs a workflow with an input");
         return group;
     }
 

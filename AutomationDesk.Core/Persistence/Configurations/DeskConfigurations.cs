@@ -24,6 +24,9 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         builder.Property(n => n.Id).ValueGeneratedNever();
         builder.Property(n => n.Title).HasMaxLength(200);
         builder.Property(n => n.Message).HasMaxLength(4000);
+        builder.Property(n => n.ApprovalStepId).HasMaxLength(100);
+        builder.Property(n => n.Decision).HasMaxLength(16);
+        builder.Property(n => n.DecidedBy).HasMaxLength(256);
         builder.HasIndex(n => n.CreatedAt);
     }
 }

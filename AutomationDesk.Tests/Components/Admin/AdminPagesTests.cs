@@ -11,7 +11,7 @@ namespace AutomationDesk.Tests.Components.Admin;
 public sealed class AdminPagesTests : RolePageTest
 {
     [Fact]
-    public async Task An_admin_adds_a_user_with_a_role()
+    public async Task An_admin_invites_a_user_with_a_role()
     {
         var me = await AddUserAsync("admin@desk.test", DeskRoles.Admin);
         SignInAs(DeskRoles.Admin, me.Id);
@@ -19,9 +19,8 @@ public sealed class AdminPagesTests : RolePageTest
         page.WaitForAssertion(() => Assert.Single(Rows(page, "user-row")), Patience);
 
         InputOf(page, "new-email").Change("eve@desk.test");
-        InputOf(page, "new-password").Change("Editor-pass-1");
         await page.InvokeAsync(() => page.FindComponents<MudSelect<string>>()[0].Instance.ValueChanged.InvokeAsync(DeskRoles.Editor));
-        await page.Find("[data-testid=create-user]").ClickAsync(new());
+        await page.Find("[data-testid=invite-user]").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Equal(2, Rows(page, "user-row").Count), Patience);
         var eve = Rows(page, "user-row").Single(r => r.GetAttribute("data-email") == "eve@desk.test");
@@ -38,7 +37,7 @@ public sealed class AdminPagesTests : RolePageTest
         page.WaitForAssertion(() => Assert.Single(Rows(page, "user-row")), Patience);
 
         InputOf(page, "new-email").Change("not-an-email");
-        await page.Find("[data-testid=create-user]").ClickAsync(new());
+        await page.Find("[data-testid=invite-user]").ClickAsync(new());
 
         Assert.StartsWith("Email:", page.Find("[data-testid=user-error]").TextContent.Trim(), StringComparison.Ordinal);
         Assert.Single(Rows(page, "user-row"));

@@ -25,7 +25,9 @@ public abstract class RolePageTest : DeskPageTest
 
     private readonly ServiceProvider _identity;
 
-    protected RolePageTest()
+    /// <param name="configure">Further services for the page's container (a fake clock), added before the first is resolved.</param>
+    protected RolePageTest(Action<IServiceCollection>? configure = null)
+        : base(configure)
     {
         // DeskPageTest has already built its container (to migrate), so Identity and the notification inbox come in
         // as a fallback provider.
@@ -40,7 +42,10 @@ public abstract class RolePageTest : DeskPageTest
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<DeskDbContext>()
-            .AddSignInManager();
+            .AddSignInManager()
+            .AddPasswordLinks();
+        identity.AddSingleton(_ => Services.GetRequiredService<TimeProvider>());
+        identity.AddSingleton(_ => Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>());
         identity.AddAuthentication();
         identity.AddSingleton(_ => new NotificationInbox(
             Services.GetRequiredService<IDbContextFactory<DeskDbContext>>(), Services.GetRequiredService<AuditTrail>(), Services.GetRequiredService<TimeProvider>()));

@@ -3,6 +3,7 @@ using AutomationDesk.Core;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
+using AutomationDesk.Core.Settings;
 using AutomationDesk.Web.Api;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Components;
@@ -22,17 +23,20 @@ public sealed partial class UserAdmin
     private string? _search;
     private string? _myId;
     private string? _newEmail;
-    private string? _newPassword;
     private string _newRole = DeskRoles.Viewer;
     private string? _error;
     private bool _busy;
     private string? _confirming;
+    private string? _confirmingReset;
+    private IssuedLink? _link;
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
     [Inject] public required UserManager<DeskUser> Users { get; set; }
     [Inject] public required AuditTrail Audit { get; set; }
     [Inject] public required TimeProvider Time { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
+    [Inject] public required DeskSettings Settings { get; set; }
+    [Inject] public required NavigationManager Navigation { get; set; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
@@ -70,41 +74,47 @@ public sealed partial class UserAdmin
             .ToPageAsync(new PageQuery(_pageNumber, PageSize), CancellationToken.None);
     }
 
-    private async Task CreateAsync()
+    private async Task InviteAsync()
     {
         _error = null;
-        var email = _newEmail?.Trim();
-        if (email is not { Length: > 3 } || !email.Contains('@', StringComparison.Ordinal))
-        {
-            _error = "Email: a valid email address is required.";
-            return;
-        }
+        _link = null;
         _busy = true;
         try
         {
-            if (await Users.FindByEmailAsync(email) is not null)
-            {
-                _error = $"Email: a user with email {email} already exists.";
-                return;
-            }
-            var user = new DeskUser { UserName = email, Email = email, EmailConfirmed = true, CreatedAt = Time.GetUtcNow() };
-            var created = await Users.CreateAsync(user, _newPassword ?? "");
-            if (!created.Succeeded)
-            {
-                _error = "Password: " + Describe(created);
-                return;
-            }
-            await Users.AddToRoleAsync(user, _newRole);
-            await RecordAsync("user.create", user.Id, new { email, role = _newRole });
-            Snackbar.Add($"{email} can now sign in as {_newRole}.", Severity.Success);
+            var user = await PasswordLinks.InviteAsync(Users, _newEmail, _newRole, Time);
+            var link = await PasswordLinks.IssueAsync(Users, user, await PublicUrls.BaseAsync(Settings, Navigation.BaseUri, CancellationToken.None), removePassword: false, Time);
+            await RecordAsync("user.invite", user.Id, new { email = user.Email, role = _newRole, linkExpiresAt = link.ExpiresAt });
+            _link = new IssuedLink(user.Email!, link);
             _newEmail = null;
-            _newPassword = null;
             await LoadAsync();
+        }
+        catch (DeskProblemException e)
+        {
+            _error = $"{char.ToUpperInvariant(e.Message[0])}{e.Message[1..]}";
         }
         finally
         {
             _busy = false;
         }
+    }
+
+    private async Task ResetAsync(UserView target)
+    {
+        _confirmingReset = null;
+        _link = null;
+        try
+        {
+            var user = await Users.FindByIdAsync(target.Id)
+                ?? throw new DeskProblemException(ProblemKind.NotFound, "User not found", $"{target.Email} no longer exists.");
+            var link = await PasswordLinks.IssueAsync(Users, user, await PublicUrls.BaseAsync(Settings, Navigation.BaseUri, CancellationToken.None), removePassword: true, Time);
+            await RecordAsync("user.password-reset", user.Id, new { user.Email, linkExpiresAt = link.ExpiresAt });
+            _link = new IssuedLink(user.Email!, link);
+        }
+        catch (DeskProblemException e)
+        {
+            Snackbar.Add($"The password of {target.Email} was not reset: {e.Message}", Severity.Error);
+        }
+        await LoadAsync();
     }
 
     private async Task ChangeRoleAsync(UserView target, string role)
@@ -171,6 +181,9 @@ public sealed partial class UserAdmin
         Snackbar.Add($"{target.Email} can sign in again.", Severity.Success);
         await LoadAsync();
     }
+
+    /// <summary>The link just made, shown once for the admin to pass on.</summary>
+    private sealed record IssuedLink(string Email, PasswordLink Link);
 
     private static string Describe(IdentityResult result) => string.Join(" ", result.Errors.Select(e => e.Description));
 
