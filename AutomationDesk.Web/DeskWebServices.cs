@@ -73,7 +73,8 @@ public static class DeskWebServices
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
-        services.AddMudServices();
+        // Toasts sit at the bottom right: the top bar holds Save, the bell and the account, and a toast must never cover them.
+        services.AddMudServices(mud => mud.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight);
         return services;
     }
 

@@ -57,8 +57,8 @@ public sealed class ComposeJourney(BrowserDesk desk) : IClassFixture<BrowserDesk
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         var row = page.GetByTestId("workflow-row").Filter(new() { HasText = ParentWorkflow });
         await row.GetByTestId("run-workflow").ClickAsync();
-        await row.GetByTestId("last-run-link").ClickAsync();
-        await BrowserDesk.WaitForCircuitAsync(page);
+        await page.GetByTestId("run-start").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal));
         await page.EvaluateAsync("() => window.deskNoReload = true");
 
         var loop = page.Locator("[data-testid=step][data-step-id=foreach]");

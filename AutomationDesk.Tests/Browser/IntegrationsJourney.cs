@@ -90,9 +90,8 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         var row = page.GetByTestId("workflow-row").Filter(new() { HasText = Name });
         await row.GetByTestId("run-workflow").ClickAsync();
-        await Assertions.Expect(row.Locator("[data-testid=last-run] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", Live);
+        await page.GetByTestId("run-start").ClickAsync();
 
-        await row.GetByTestId("last-run-link").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-header] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", Live);
         var summary = page.Locator("[data-testid=step][data-step-id='ai_prompt']");
         await Assertions.Expect(summary).ToHaveAttributeAsync("data-step-status", "Succeeded");

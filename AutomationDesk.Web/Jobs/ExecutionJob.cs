@@ -7,6 +7,7 @@ namespace AutomationDesk.Web.Jobs;
 [AutomaticRetry(Attempts = 3)]
 public sealed class ExecutionJob(WorkflowRunner runner, ShutdownGrace shutdown)
 {
+    [WorkflowJobName("Run: {0}", WorkflowJobSubject.Execution)]
     public async Task ExecuteAsync(Guid executionId, CancellationToken ct)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, shutdown.Ended);

@@ -10,6 +10,7 @@ namespace AutomationDesk.Web.Jobs;
 [AutomaticRetry(Attempts = 2)]
 public sealed class ScheduleFireJob(ScheduleFiring firing, HeldRunRelease release)
 {
+    [WorkflowJobName("Schedule: {0}", WorkflowJobSubject.Workflow)]
     public async Task ExecuteAsync(Guid workflowId, CancellationToken ct)
     {
         if ((await firing.FireAsync(workflowId, ct)).Outcome == FireOutcome.Held)
@@ -18,5 +19,6 @@ public sealed class ScheduleFireJob(ScheduleFiring firing, HeldRunRelease releas
         }
     }
 
+    [WorkflowJobName("Release held runs: {0}", WorkflowJobSubject.Workflow)]
     public Task ReleaseAsync(Guid workflowId, CancellationToken ct) => firing.ReleaseHeldAsync(workflowId, ct);
 }

@@ -123,6 +123,22 @@ public sealed class ScheduleListTests : DeskPageTest
     }
 
     [Fact]
+    public async Task Run_now_toasts_a_link_that_opens_the_new_run()
+    {
+        await SaveScheduleAsync("Linked");
+        var toasts = Render<MudBlazor.MudSnackbarProvider>();
+        var page = RenderLoaded(1);
+
+        page.Find("[data-testid=run-now]").Click();
+
+        toasts.WaitForAssertion(() => Assert.Contains("'Linked' started", toasts.Find(".mud-snackbar").TextContent, StringComparison.Ordinal), Patience);
+        await toasts.Find(".mud-snackbar-action-button").ClickAsync(new());
+        await using var db = NewDb();
+        var run = await db.Executions.SingleAsync();
+        Assert.EndsWith($"/executions/{run.Id}", Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().Uri, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Search_narrows_the_list_by_workflow_name()
     {
         await SaveScheduleAsync("Invoice reminder");

@@ -83,10 +83,12 @@ public sealed class WorkflowListTests : DeskPageTest
     public async Task Running_a_workflow_from_the_list_shows_its_last_run_succeed_live()
     {
         await SeedAsync(("Greeter", [], true));
+        var dialogs = Render<MudDialogProvider>();
         var cut = RenderList();
         Assert.Contains("never run", cut.Find("[data-testid=last-run]").TextContent);
 
-        await cut.Find("[data-testid=run-workflow]").ClickAsync(new());
+        cut.Find("[data-testid=run-workflow]").Click();
+        await dialogs.WaitForElement("[data-testid=run-start]").ClickAsync(new());
         await RunQueuedAsync();
 
         await cut.WaitForAssertionAsync(() => Assert.Equal(nameof(ExecutionStatus.Succeeded), cut.Find("[data-testid=last-run] [data-testid=run-status]").GetAttribute("data-status")));

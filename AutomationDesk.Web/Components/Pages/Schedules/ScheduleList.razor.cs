@@ -25,6 +25,7 @@ public sealed partial class ScheduleList : IDisposable
     [Inject] public required ScheduleActions Actions { get; set; }
     [Inject] public required LiveDeskEvents Events { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
+    [Inject] public required NavigationManager Navigation { get; set; }
     [Inject] public required TimeProvider Time { get; set; }
 
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
@@ -76,9 +77,9 @@ public sealed partial class ScheduleList : IDisposable
         try
         {
             var actor = (await AuthenticationState).User.ToActor();
-            if (await Actions.RunNowAsync(schedule.WorkflowId, actor, CancellationToken.None) is not null)
+            if (await Actions.RunNowAsync(schedule.WorkflowId, actor, CancellationToken.None) is { } started)
             {
-                Snackbar.Add($"'{schedule.WorkflowName}' started.", Severity.Info);
+                Snackbar.AddRunStarted(schedule.WorkflowName, started.Id, Navigation);
             }
         }
         catch (DeskProblemException e)

@@ -1,10 +1,9 @@
-using System.Text.Json.Nodes;
-using AutomationDesk.Core;
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Components.Shared;
 using AutomationDesk.Web.Hubs;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Components;
@@ -19,6 +18,9 @@ public sealed partial class WorkflowList : IDisposable
 {
     public const int PageSize = 20;
 
+    /// <summary>The columns a phone (xs) leaves out.</summary>
+    private const string Wide = "d-none d-sm-table-cell";
+
     private List<WorkflowRow>? _rows;
     private List<string> _tags = [];
     private int _total;
@@ -30,10 +32,10 @@ public sealed partial class WorkflowList : IDisposable
 
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; set; }
     [Inject] public required WorkflowStore Store { get; set; }
-    [Inject] public required ExecutionLauncher Launcher { get; set; }
     [Inject] public required LiveDeskEvents Events { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
     [Inject] public required IDialogService Dialogs { get; set; }
+    [Inject] public required NavigationManager Navigation { get; set; }
 
     [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
 
@@ -116,20 +118,6 @@ public sealed partial class WorkflowList : IDisposable
         await LoadAsync();
     }
 
-    private async Task RunAsync(WorkflowRow row)
-    {
-        try
-        {
-            await Launcher.StartAsync(row.Id, new RunRequest(TriggerTypes.Manual, new JsonObject { ["body"] = new JsonObject() }), await ActorAsync(), CancellationToken.None);
-            Snackbar.Add($"'{row.Name}' started.", Severity.Info);
-            await LoadAsync();
-        }
-        catch (DeskProblemException e)
-        {
-            Snackbar.Add($"{e.Title}: {e.Message}", Severity.Warning);
-        }
-    }
-
     private async Task SetEnabledAsync(WorkflowRow row, bool enabled)
     {
         await Store.SetEnabledAsync(row.Id, enabled, await ActorAsync(), CancellationToken.None);
@@ -150,7 +138,7 @@ public sealed partial class WorkflowList : IDisposable
         }
         workflow["name"] = $"{row.Name} (copy)";
         var copy = await Store.CreateAsync(workflow.ToJsonString(), await ActorAsync(), CancellationToken.None);
-        Snackbar.Add($"Created '{copy["name"]}'.", Severity.Success);
+        Snackbar.AddWithLink($"Created '{copy["name"]}'.", Severity.Success, Navigation, $"workflows/{copy["id"]!.GetValue<Guid>()}");
         await LoadAsync();
     }
 

@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using AutomationDesk.Web.Jobs;
+using Hangfire;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+
+namespace AutomationDesk.Tests.Api;
+
+/// <summary>Hangfire's dashboard names a run's job and a schedule's job by the workflow, not by ids; toasts sit at the bottom.</summary>
+[Collection(DeskAppCollection.Name)]
+public sealed class DashboardJobNameTests(DeskApp desk)
+{
+    private static JsonObject Manual(string name) => new()
+    {
+        ["schemaVersion"] = 1,
+        ["name"] = name,
+        ["trigger"] = new JsonObject { ["type"] = "manual" },
+        ["steps"] = new JsonArray { new JsonObject { ["id"] = "say", ["type"] = "transform", ["config"] = new JsonObject { ["value"] = "hello" } } },
+    };
+
+    /// <summary>The Hangfire job that carried a run: it is processing or succeeded once the run is final.</summary>
+    private string JobOf(Guid executionId)
+    {
+        var monitor = desk.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var jobs = monitor.SucceededJobs(0, 500).Select(j => (j.Key, j.Value.Job))
+            .Concat(monitor.ProcessingJobs(0, 500).Select(j => (j.Key, j.Value.Job)));
+        return jobs.Single(j => j.Job?.Type == typeof(ExecutionJob) && j.Job.Args.OfType<Guid>().FirstOrDefault() == executionId).Key;
+    }
+
+    [Fact]
+    public async Task A_runs_job_is_named_by_its_workflow_on_the_dashboard()
+    {
+        var name = Workflows.UniqueName("Daily report");
+        var workflowId = ApiAnswers.V7((await Workflows.CreateAsync(desk.Editor, Manual(name)))["id"]);
+        var run = await Workflows.RunAsync(desk.Editor, workflowId, new { });
+
+        var page = await desk.Admin.GetStringAsync($"/hangfire/jobs/details/{JobOf(ApiAnswers.V7(run["id"]))}");
+
+        Assert.Contains($"Run: {name}", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("ExecutionJob.ExecuteAsync", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_schedules_recurring_job_is_named_by_its_workflow_on_the_dashboard()
+    {
+        var name = Workflows.UniqueName("Nightly export");
+        await Workflows.CreateAsync(desk.Editor, SchedulesApiTests.Schedule(name, "0 3 * * *"));
+
+        var page = await desk.Admin.GetStringAsync("/hangfire/recurring?from=0&count=1000");
+
+        Assert.Contains($"Schedule: {name}", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Toasts_show_at_the_bottom_right_away_from_save_and_the_bell()
+    {
+        var toasts = desk.Services.GetRequiredService<IOptions<SnackbarConfiguration>>().Value;
+
+        Assert.Equal(Defaults.Classes.Position.BottomRight, toasts.PositionClass);
+    }
+}
