@@ -59,6 +59,8 @@ public static class DeskWebServices
         {
             // A key given twice is refused (400 naming it), as in every other body the desk reads: see IncomingJson.
             options.SerializerOptions.AllowDuplicateProperties = false;
+            // Answers are application/json, never HTML: dates keep their +00:00 and text its accents instead of \u escapes.
+            options.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
             options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             options.SerializerOptions.Converters.Add(new DurationJsonConverter());
         });

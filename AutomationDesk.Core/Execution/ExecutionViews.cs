@@ -75,7 +75,8 @@ public static class StoredJson
 {
     // Deeper than what the desk accepts from outside (64): a step's output may wrap what it was given a few times.
     private const int MaxDepth = 256;
-    private static readonly JsonSerializerOptions WriteOptions = new() { MaxDepth = MaxDepth };
+    // Stored as written (a date's +00:00, not \u002B00:00), as DeskJson writes: the text is read back as JSON, never put in a page raw.
+    private static readonly JsonSerializerOptions WriteOptions = new() { MaxDepth = MaxDepth, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions ReadOptions = new() { MaxDepth = MaxDepth };
 
     public static JsonNode? Parse(string? json) => json is null ? null : JsonNode.Parse(json, documentOptions: ReadOptions);

@@ -4,9 +4,11 @@ using AutomationDesk.Core.Execution.Templates;
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>Evaluates a condition; the output is <c>{ "result": true|false }</c> for later steps' <c>when</c>.</summary>
-[StepType("condition", Label = "Condition")]
+[StepType(TypeName, Label = "Condition")]
 public sealed class ConditionStep : IStep<ConditionConfig>, IResolvesOwnTemplates
 {
+    public const string TypeName = "condition";
+
     /// <summary>Resolved as a condition, so <c>exists</c> and <c>empty</c> on a missing path answer instead of failing.</summary>
     public JsonObject ResolveConfig(JsonObject config, JsonObject scope) => (JsonObject)Condition.Resolve(config, scope)!;
 

@@ -129,17 +129,13 @@ public static class ExecutionQueries
     /// Each step's depth in the run's graph (0 for roots, else one more than its deepest upstream step) and the steps it
     /// waits for, from the definition the run used. Steps of equal depth with different upstream run as parallel branches.
     /// </summary>
-    public static async Task<IReadOnlyDictionary<string, StepPlace>> StepGraphAsync(DeskDbContext db, Guid executionId, CancellationToken ct)
+    public static IReadOnlyDictionary<string, StepPlace> StepGraph(string? definitionJson)
     {
-        var run = await db.Executions.AsNoTracking().Where(e => e.Id == executionId)
-            .Select(e => new { e.DraftDefinitionJson, e.WorkflowId, e.WorkflowVersion }).SingleOrDefaultAsync(ct);
-        var json = run?.DraftDefinitionJson ?? (run is null ? null : await db.WorkflowVersions.AsNoTracking()
-            .Where(v => v.WorkflowId == run.WorkflowId && v.Version == run.WorkflowVersion).Select(v => v.DefinitionJson).SingleOrDefaultAsync(ct));
-        if (json is null)
+        if (definitionJson is null)
         {
             return new Dictionary<string, StepPlace>();
         }
-        var compiled = CompiledWorkflow.Compile(json);
+        var compiled = CompiledWorkflow.Compile(definitionJson);
         var places = new Dictionary<string, StepPlace>(StringComparer.Ordinal);
         foreach (var step in compiled.Definition.Steps)
         {
@@ -159,6 +155,15 @@ public static class ExecutionQueries
             places[stepId] = place;
             return place;
         }
+    }
+
+    /// <summary>The definition a run used: its draft (a test run) or its workflow's version; null when the version is gone.</summary>
+    public static async Task<string?> DefinitionJsonAsync(DeskDbContext db, Guid executionId, CancellationToken ct)
+    {
+        var run = await db.Executions.AsNoTracking().Where(e => e.Id == executionId)
+            .Select(e => new { e.DraftDefinitionJson, e.WorkflowId, e.WorkflowVersion }).SingleOrDefaultAsync(ct);
+        return run?.DraftDefinitionJson ?? (run is null ? null : await db.WorkflowVersions.AsNoTracking()
+            .Where(v => v.WorkflowId == run.WorkflowId && v.Version == run.WorkflowVersion).Select(v => v.DefinitionJson).SingleOrDefaultAsync(ct));
     }
 
     /// <summary>The saved workflows, for the list's workflow filter.</summary>

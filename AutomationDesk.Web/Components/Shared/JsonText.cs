@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -6,7 +7,8 @@ namespace AutomationDesk.Web.Components.Shared;
 /// <summary>JSON as a person reads it on a page: indented, or a short one-line preview.</summary>
 public static class JsonText
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Blazor HTML-encodes what it shows, so the text keeps + < > & ' and accents as written (a date's +00:00, not \u002B00:00).
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Pretty(string? json)
     {

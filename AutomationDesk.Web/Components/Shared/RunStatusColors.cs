@@ -21,6 +21,16 @@ public static class RunStatusColors
         _ => Color.Default,
     };
 
+    /// <summary>A step's colour: the timeline's chips and the graph's nodes read it here.</summary>
+    public static Color ColorOf(StepStatus status) => status switch
+    {
+        StepStatus.Succeeded => Color.Success,
+        StepStatus.Failed => Color.Error,
+        StepStatus.Running => Color.Info,
+        StepStatus.Waiting or StepStatus.Retrying => Color.Warning,
+        _ => Color.Default,
+    };
+
     /// <summary>The colour of <paramref name="status"/> as a chart paints it (charts take CSS colours, not theme names).</summary>
     public static string CssOf(ExecutionStatus status) => CssOf(ColorOf(status));
 

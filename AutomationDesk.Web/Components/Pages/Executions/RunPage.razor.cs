@@ -1,9 +1,13 @@
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
+using System.Text.Json.Nodes;
+using AutomationDesk.Core.Steps;
 using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Components.Shared;
 using AutomationDesk.Web.Hubs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
+using MudBlazor;
 
 namespace AutomationDesk.Web.Components.Pages.Executions;
 
@@ -15,6 +19,10 @@ public sealed partial class RunPage : IDisposable
     private RunOrigin? _origin;
     private List<StepRunView> _steps = [];
     private IReadOnlyDictionary<string, StepPlace> _places = new Dictionary<string, StepPlace>();
+    private JsonNode? _definitionSteps;
+    private bool _workflowSaved;
+    private StepTimeline? _timeline;
+    private string? _scrollTo;
     private bool _loading = true;
     private int _version;
     private ThrottledReload _reload = null!;
@@ -25,6 +33,7 @@ public sealed partial class RunPage : IDisposable
     [Inject] public required IDbContextFactory<DeskDbContext> DbFactory { get; init; }
     [Inject] public required LiveDeskEvents Events { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
+    [Inject] public required IScrollManager Scroll { get; init; }
 
     protected override void OnInitialized()
     {
@@ -51,7 +60,9 @@ public sealed partial class RunPage : IDisposable
         _origin = null;
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
-            _places = await ExecutionQueries.StepGraphAsync(db, Id, CancellationToken.None);
+            var definition = await ExecutionQueries.DefinitionJsonAsync(db, Id, CancellationToken.None);
+            _places = ExecutionQueries.StepGraph(definition);
+            _definitionSteps = StoredJson.Parse(definition)?["steps"];
         }
         await LoadAsync();
         _loading = false;
@@ -61,12 +72,57 @@ public sealed partial class RunPage : IDisposable
     {
         _run = await ExecutionsApi.LoadDetailAsync(DbFactory, Id, CancellationToken.None);
         _steps = _run?.Steps.ToList() ?? [];
+        AddStepsNotRun();
         await using var db = await DbFactory.CreateDbContextAsync();
+        // A test run of a draft never saved has no workflow to open.
+        _workflowSaved = _run is not null && await db.Workflows.AnyAsync(w => w.Id == _run.WorkflowId);
         // Sub-workflow runs show at the steps that started them: a loop's thousands of items do not belong in the header.
         _children = await db.Executions.AsNoTracking().Where(e => e.ParentExecutionId == Id && e.ParentStepId == null)
             .OrderBy(e => e.CreatedAt).Select(e => e.Id).ToListAsync();
         _origin ??= _run?.ParentExecutionId is { } parent ? await RunOrigin.LoadAsync(db, Id, parent) : null;
         _version++;
+    }
+
+    /// <summary>
+    /// Steps of the definition the run has no row for are listed too, as not run: the graph and the timeline then name
+    /// every step the workflow has.
+    /// </summary>
+    private void AddStepsNotRun()
+    {
+        foreach (var (step, position) in GraphStep.From(_definitionSteps).Select((s, i) => (s, i)))
+        {
+            if (_run is not null && step.Id.Length > 0 && _steps.All(s => s.StepId != step.Id))
+            {
+                _steps.Insert(Math.Min(position, _steps.Count), new StepRunView(_run.Id, step.Id, step.Type, step.Name ?? step.Id, StepStatus.Pending, 0,
+                    null, null, null, null, null, null, null));
+            }
+        }
+    }
+
+    /// <summary>Each step's words and colour, for the graph; a step of a finished run that never started is "Not run".</summary>
+    private Dictionary<string, StepLook> Looks() =>
+        _steps.GroupBy(s => s.StepId).ToDictionary(g => g.Key, g => StepLook.Of(g.First(), _run!.Status));
+
+    /// <summary>
+    /// A resumed run starts with the steps that had succeeded in the run it resumes, copied without running them (no
+    /// attempts): those steps are marked as kept from that run.
+    /// </summary>
+    private Guid? KeptFrom => _run is { Attempt: > 1, ParentExecutionId: { } parent } ? parent : null;
+
+    /// <summary>A click on a node opens that step in the timeline; the page scrolls to it once it has drawn it open.</summary>
+    private void OpenStep(string stepId)
+    {
+        _timeline?.Open(stepId);
+        _scrollTo = stepId;
+    }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (_scrollTo is { } stepId)
+        {
+            _scrollTo = null;
+            await Scroll.ScrollIntoViewAsync(StepGraph.SelectorOf(stepId), ScrollBehavior.Smooth);
+        }
     }
 
     private void OnExecutionChanged(ExecutionSummary execution)
