@@ -121,8 +121,21 @@ public sealed class Approvals(IDbContextFactory<DeskDbContext> dbFactory, IExecu
             return (name == DecisionName(ApprovalDecision.Approve) ? ApprovalDecision.Approve : ApprovalDecision.Reject, output);
         }
         var fallback = ReadConfig(StoredJson.Parse(step.InputJson) as JsonObject)?.DefaultDecision ?? ApprovalDecision.Reject;
-        return (fallback, Output(fallback, "No decision before the timeout.", "timeout", now));
+        return (fallback, Output(fallback, "No decision before the timeout.", TimeoutDecider, now));
     }
+
+    /// <summary>Who decided an approval whose time ran out, as its output and its requests in the bell say.</summary>
+    internal const string TimeoutDecider = "timeout";
+
+    /// <summary>
+    /// The requests of approvals whose time ran out, marked decided by the timeout with the default decision taken, so
+    /// the bell stops offering Approve/Reject and says what happened. Part of the runner's checkpoint that settles them.
+    /// </summary>
+    internal static Task MarkTimedOutAsync(DeskDbContext db, Guid executionId, string stepId, ApprovalDecision decision, DateTimeOffset now, CancellationToken ct) =>
+        db.Notifications
+            .Where(n => n.ExecutionId == executionId && n.ApprovalStepId == stepId && n.DecidedAt == null)
+            .ExecuteUpdateAsync(set => set.SetProperty(n => n.Decision, DecisionName(decision)).SetProperty(n => n.DecidedBy, TimeoutDecider)
+                .SetProperty(n => n.DecidedAt, now), ct);
 
     internal static ApprovalConfig? ReadConfig(JsonObject? input)
     {

@@ -19,6 +19,8 @@ public sealed partial class WorkflowRunner
         private int? _childEndsSeen;
         private readonly List<StepRun> _changedSteps = [];
         private readonly List<ExecutionLog> _logs = [];
+        // Approval steps whose time ran out since the last checkpoint: their requests in the bell say so in it.
+        private readonly List<(string StepId, ApprovalDecision Decision)> _timedOutApprovals = [];
         private readonly SecretMasker _masker = new(secretValues.Values.Concat(connectionSecrets));
         private readonly TimeProvider _time = runner._time;
         private readonly RunScope _scope = new(execution, compiled, secretValues, runner._time, globalVars);
@@ -235,6 +237,10 @@ public sealed partial class WorkflowRunner
                 await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
                 // The log events carry the rows' ids: with events stored, the insert reads them back in the same statement.
                 await MultiRowInsert.InsertAsync(db, _logs, ct, stepEvents is null ? null : (log, id) => log.Id = id);
+                foreach (var (stepId, decision) in _timedOutApprovals)
+                {
+                    await Approvals.MarkTimedOutAsync(db, execution.Id, stepId, decision, now, ct);
+                }
                 if (stepEvents is not null && runEvent is not null)
                 {
                     await AppendEventsAsync(stepEvents, runEvent, ct);
@@ -244,6 +250,7 @@ public sealed partial class WorkflowRunner
             db.ChangeTracker.AcceptAllChanges();
             _logs.Clear();
             _changedSteps.Clear();
+            _timedOutApprovals.Clear();
             foreach (var row in changed)
             {
                 await runner._events.StepChangedAsync(StepRunView.From(row), ct);

@@ -106,6 +106,10 @@ public sealed partial class WorkflowRunner
             row.OutputJson = output.ToJsonString();
             var by = output["by"].TextOrNull();
             var comment = output["comment"].TextOrNull();
+            if (by == Approvals.TimeoutDecider)
+            {
+                _timedOutApprovals.Add((row.StepId, decision));
+            }
             if (decision == ApprovalDecision.Reject)
             {
                 Fail(row, string.IsNullOrWhiteSpace(comment) ? $"Rejected by {by}." : $"Rejected by {by}: {comment}", null);

@@ -127,6 +127,9 @@ public sealed class ApprovalTests : IAsyncLifetime
         var finished = await _desk.ExecutionAsync(execution.Id);
         Assert.Equal(ExecutionStatus.Succeeded, finished.Status);
         Assert.Equal("\"approve by timeout\"", finished.OutputJson);
+        await using var db = _desk.NewDb();
+        var asked = await db.Notifications.AsNoTracking().SingleAsync(n => n.ExecutionId == execution.Id && n.ApprovalStepId == "ask");
+        Assert.Equal(("approve", "timeout", CoreDesk.Epoch.AddHours(1)), (asked.Decision, asked.DecidedBy, asked.DecidedAt));
     }
 
     [Fact]
