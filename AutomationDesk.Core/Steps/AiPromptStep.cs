@@ -20,7 +20,7 @@ namespace AutomationDesk.Core.Steps;
 /// No side effects: a call changes nothing in the world (it costs tokens), so a re-run is not a repeat of a send and
 /// a dry run asks the model for real, which lets the steps after it see a real answer.
 /// </summary>
-[StepType(TypeName, Label = "Ask AI", HasSideEffects = false, DefaultConnectionSetting = DeskSettings.AiDefaultConnection)]
+[StepType(TypeName, Label = "Ask AI", Category = StepCategory.Integrations, Summary = "Asks an AI model a question and returns its answer.", HasSideEffects = false, DefaultConnectionSetting = DeskSettings.AiDefaultConnection)]
 public sealed class AiPromptStep(
     ConnectionStore connections, DeskSettings settings, ConnectionHttp http, IConfiguration configuration, IOptions<HttpStepOptions> options, TimeProvider time)
     : IStep<AiPromptConfig>

@@ -8,7 +8,7 @@ namespace AutomationDesk.Core.Steps;
 /// Asks a person to approve or reject. The step waits and the run goes <c>Paused</c> until someone decides (see
 /// <see cref="Approvals"/>); with a <c>timeout</c> the run comes back at that time and the default decision is applied.
 /// </summary>
-[StepType(TypeName, Label = "Approval")]
+[StepType(TypeName, Label = "Approval", Category = StepCategory.People, Summary = "Waits until a person approves or rejects.")]
 public sealed class ApprovalStep(NotificationService notifications, TimeProvider time) : IStep<ApprovalConfig>
 {
     public const string TypeName = "approval";

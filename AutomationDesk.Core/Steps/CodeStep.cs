@@ -10,7 +10,7 @@ namespace AutomationDesk.Core.Steps;
 /// <see cref="JavaScriptSandbox"/>) and has the attempt's time limit: the step's <c>timeout</c>, 1 s by default, at
 /// most 30 s. A script error names its line; no error of a script is worth retrying, so none is transient.
 /// </summary>
-[StepType("code", Label = "Code", DefaultTimeoutSeconds = DefaultTimeLimitSeconds, MaxTimeoutSeconds = MaxTimeLimitSeconds)]
+[StepType("code", Label = "Code", Category = StepCategory.Data, Summary = "Runs a short JavaScript script over its input.", DefaultTimeoutSeconds = DefaultTimeLimitSeconds, MaxTimeoutSeconds = MaxTimeLimitSeconds)]
 public sealed class CodeStep(IOptions<CodeStepOptions> options) : IStep<CodeConfig>
 {
     public const int DefaultTimeLimitSeconds = 1;

@@ -14,7 +14,7 @@ namespace AutomationDesk.Core.Steps;
 /// queues the graph again: ComfyUI has no idempotency key, and a render that failed is not half-kept.
 /// </summary>
 // A render waits up to its config's timeout (at most an hour), plus the downloads: the attempt may take that long.
-[StepType("comfyui.prompt", Label = "ComfyUI prompt", HasSideEffects = true, DefaultTimeoutMinutes = 65)]
+[StepType("comfyui.prompt", Label = "ComfyUI prompt", Category = StepCategory.Integrations, Summary = "Renders images or video on a ComfyUI server and keeps the files.", HasSideEffects = true, DefaultTimeoutMinutes = 65)]
 public sealed class ComfyUiPromptStep(
     ConnectionStore connections, ConnectionHttp http, ArtifactStore artifacts, IOptions<HttpStepOptions> options, TimeProvider time)
     : IStep<ComfyUiPromptConfig>

@@ -4,7 +4,7 @@ using AutomationDesk.Core.Execution.Templates;
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>Evaluates a condition; the output is <c>{ "result": true|false }</c> for later steps' <c>when</c>.</summary>
-[StepType(TypeName, Label = "Condition")]
+[StepType(TypeName, Label = "Condition", Category = StepCategory.Flow, Summary = "Checks a condition; later steps run or skip on its true or false.")]
 public sealed class ConditionStep : IStep<ConditionConfig>, IResolvesOwnTemplates
 {
     public const string TypeName = "condition";

@@ -7,7 +7,7 @@ namespace AutomationDesk.Core.Steps;
 /// Waits for a duration or until a time. The run goes <c>Waiting</c> and is dispatched again when due: no thread
 /// sleeps, and the wait survives a restart because the due time is in the database.
 /// </summary>
-[StepType("delay", Label = "Delay")]
+[StepType("delay", Label = "Delay", Category = StepCategory.Flow, Summary = "Waits for a while or until a given time.")]
 public sealed class DelayStep(TimeProvider time) : IStep<DelayConfig>
 {
     public Task<StepResult> ExecuteAsync(DelayConfig config, StepContext context, CancellationToken ct)

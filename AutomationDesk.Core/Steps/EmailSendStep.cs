@@ -18,7 +18,7 @@ namespace AutomationDesk.Core.Steps;
 /// of the run sends the same one and a receiver can drop the repeat. SMTP 4xx and connection trouble follow the
 /// step's retry policy; 5xx does not.
 /// </summary>
-[StepType("email.send", Label = "Send email", HasSideEffects = true, DefaultConnectionSetting = DeskSettings.EmailDefaultConnection)]
+[StepType("email.send", Label = "Send email", Category = StepCategory.People, Summary = "Sends an email through an SMTP connection.", HasSideEffects = true, DefaultConnectionSetting = DeskSettings.EmailDefaultConnection)]
 public sealed class EmailSendStep(
     ConnectionStore connections, DeskSettings settings, IOptions<SmtpOptions> configured, SmtpMailer mailer, ArtifactStore artifacts, TimeProvider time)
     : IStep<EmailSendConfig>

@@ -12,7 +12,7 @@ namespace AutomationDesk.Core.Steps;
 /// new items from starting and fails the step once those in flight have ended; with <c>continue</c> all run and the
 /// failures are reported in the output. A loop never ends early and reports success.
 /// </summary>
-[StepType(TypeName, Label = "For each", HasSideEffects = true, PerItemField = ForeachConfig.InputField)]
+[StepType(TypeName, Label = "For each", Category = StepCategory.Flow, Summary = "Runs a workflow once for each item of a list.", HasSideEffects = true, PerItemField = ForeachConfig.InputField)]
 public sealed class ForeachStep(ChildRuns children) : IResumableStep<ForeachConfig>
 {
     public const string TypeName = "foreach";

@@ -16,7 +16,7 @@ namespace AutomationDesk.Core.Steps;
 /// joined to the connection's base URL and the connection's credentials are added as each request to its origin is
 /// sent (never to the config, so never to the recorded input); an absolute URL elsewhere is refused.
 /// </summary>
-[StepType("http.request", Label = "HTTP request", HasSideEffects = true)]
+[StepType("http.request", Label = "HTTP request", Category = StepCategory.Integrations, Summary = "Calls a web address and returns its status, headers and body.", HasSideEffects = true)]
 public sealed class HttpRequestStep(
     IHttpClientFactory clients, IOptions<HttpStepOptions> options, HostCircuitBreakers breakers, TimeProvider time,
     ConnectionStore connections, ConnectionTypes connectionTypes, HttpConnectionClient connectionClient) : IStep<HttpRequestConfig>

@@ -14,7 +14,7 @@ namespace AutomationDesk.Core.Steps;
 /// full URL. With the connection's signing secret the exact body bytes are signed as <c>X-Signature-256: sha256=&lt;hex&gt;</c>,
 /// the scheme the desk's own inbox checks for n8n, so one n8n check works both ways. The output is n8n's answer.
 /// </summary>
-[StepType("n8n.workflow", Label = "n8n workflow", HasSideEffects = true)]
+[StepType("n8n.workflow", Label = "n8n workflow", Category = StepCategory.Integrations, Summary = "Starts an n8n workflow through its webhook and returns its answer.", HasSideEffects = true)]
 public sealed class N8nWorkflowStep(ConnectionStore connections, ConnectionHttp http, IOptions<HttpStepOptions> options, TimeProvider time) : IStep<N8nWorkflowConfig>
 {
     public async Task<StepResult> ExecuteAsync(N8nWorkflowConfig config, StepContext context, CancellationToken ct)

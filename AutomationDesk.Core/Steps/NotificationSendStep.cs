@@ -4,7 +4,7 @@ using AutomationDesk.Core.Notifications;
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>Raises a notification in the desk (the bell, the notifications page, the live channel), secrets masked.</summary>
-[StepType("notification.send", Label = "Send notification", HasSideEffects = true)]
+[StepType("notification.send", Label = "Send notification", Category = StepCategory.People, Summary = "Raises a notification in the desk: the bell, the inbox and its channels.", HasSideEffects = true)]
 public sealed class NotificationSendStep(NotificationService notifications) : IStep<NotificationSendConfig>
 {
     public async Task<StepResult> ExecuteAsync(NotificationSendConfig config, StepContext context, CancellationToken ct)

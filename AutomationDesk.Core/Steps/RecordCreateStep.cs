@@ -10,7 +10,7 @@ namespace AutomationDesk.Core.Steps;
 /// again (a retry, a resume after a crash) finds the record it wrote instead of writing a second one. Secrets in the
 /// data are stored masked.
 /// </summary>
-[StepType("record.create", Label = "Create record", HasSideEffects = true)]
+[StepType("record.create", Label = "Create record", Category = StepCategory.Data, Summary = "Stores a record in one of the desk's collections.", HasSideEffects = true)]
 public sealed class RecordCreateStep(IDbContextFactory<DeskDbContext> dbFactory, TimeProvider time) : IStep<RecordCreateConfig>
 {
     public async Task<StepResult> ExecuteAsync(RecordCreateConfig config, StepContext context, CancellationToken ct)

@@ -22,6 +22,8 @@ public sealed class StepDescriptor
         _resume = resume;
         Name = attribute.Name;
         Label = attribute.Label.Length > 0 ? attribute.Label : attribute.Name;
+        Category = attribute.Category;
+        Summary = attribute.Summary;
         HasSideEffects = attribute.HasSideEffects;
         DefaultConnectionSetting = attribute.DefaultConnectionSetting;
         PerItemField = attribute.PerItemField;
@@ -37,6 +39,12 @@ public sealed class StepDescriptor
 
     public string Name { get; }
     public string Label { get; }
+
+    /// <summary>The step picker's group (<see cref="StepCategory"/>); empty for a type that names none.</summary>
+    public string Category { get; }
+
+    /// <summary>One line on what the step does, for the step picker.</summary>
+    public string Summary { get; }
     public bool HasSideEffects { get; }
     public string? DefaultConnectionSetting { get; }
 

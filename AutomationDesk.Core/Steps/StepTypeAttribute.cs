@@ -9,6 +9,12 @@ public sealed class StepTypeAttribute(string name) : Attribute
     /// <summary>The label a person sees in the editor.</summary>
     public string Label { get; init; } = "";
 
+    /// <summary>The picker's group for this type, one of <see cref="StepCategory"/>; a test covers that every type of the desk names one.</summary>
+    public string Category { get; init; } = "";
+
+    /// <summary>One line on what the step does, shown under its label in the editor's step picker.</summary>
+    public string Summary { get; init; } = "";
+
     /// <summary>True when running the step again changes the world (sends, writes, calls): shown before a re-run.</summary>
     public bool HasSideEffects { get; init; }
 

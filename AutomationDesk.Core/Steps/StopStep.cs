@@ -7,7 +7,7 @@ namespace AutomationDesk.Core.Steps;
 /// still running on other branches are cancelled. Put a <c>when</c> on it ("nothing to do today"); when its condition
 /// does not hold it is skipped and the steps after it run as if it were not there.
 /// </summary>
-[StepType(TypeName, Label = "Stop")]
+[StepType(TypeName, Label = "Stop", Category = StepCategory.Flow, Summary = "Ends the run here, as succeeded or failed, with a message.")]
 public sealed class StopStep : IStep<StopConfig>
 {
     public const string TypeName = "stop";

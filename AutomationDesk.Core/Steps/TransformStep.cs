@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace AutomationDesk.Core.Steps;
 
 /// <summary>Builds a value from templates: the resolved <c>value</c> is the output.</summary>
-[StepType("transform", Label = "Transform")]
+[StepType("transform", Label = "Transform", Category = StepCategory.Data, Summary = "Builds a new value from templates over the trigger and earlier outputs.")]
 public sealed class TransformStep : IStep<TransformConfig>
 {
     public Task<StepResult> ExecuteAsync(TransformConfig config, StepContext context, CancellationToken ct) =>

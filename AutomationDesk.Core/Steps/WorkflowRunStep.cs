@@ -9,7 +9,7 @@ namespace AutomationDesk.Core.Steps;
 /// does not lose the wait) and takes the child's output; a child that fails, is cancelled or times out fails the step,
 /// naming it. A step run again after a crash finds the child it started instead of starting another.
 /// </summary>
-[StepType(TypeName, Label = "Run workflow", HasSideEffects = true)]
+[StepType(TypeName, Label = "Run workflow", Category = StepCategory.Flow, Summary = "Runs another workflow and waits for its result.", HasSideEffects = true)]
 public sealed class WorkflowRunStep(ChildRuns children) : IResumableStep<WorkflowRunConfig>
 {
     public const string TypeName = "workflow.run";

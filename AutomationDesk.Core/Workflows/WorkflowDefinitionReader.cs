@@ -206,9 +206,9 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
             var literal = registry.Find(step.Type)?.LiteralFields ?? new HashSet<string>();
             foreach (var (name, value) in step.Config.Where(p => !literal.Contains(p.Key)))
             {
-                CheckTemplates(value, $"steps[{i}].config.{name}", before, ids, step.Id, errors, perItem: name == perItem);
+                CheckTemplates(value, $"steps[{i}].config.{name}", before, ids, step.Id, errors, perItem: name == perItem, upstream);
             }
-            CheckTemplates(step.When, $"steps[{i}].when", before, ids, step.Id, errors);
+            CheckTemplates(step.When, $"steps[{i}].when", before, ids, step.Id, errors, upstreamOfAll: upstream);
         }
     }
 
@@ -271,7 +271,8 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
     }
 
     private static void CheckTemplates(
-        JsonNode? value, string path, IReadOnlySet<string> upstream, IReadOnlySet<string> ids, string stepId, ValidationErrors errors, bool perItem = false)
+        JsonNode? value, string path, IReadOnlySet<string> upstream, IReadOnlySet<string> ids, string stepId, ValidationErrors errors, bool perItem = false,
+        IReadOnlyDictionary<string, IReadOnlySet<string>>? upstreamOfAll = null)
     {
         List<TemplateExpression> expressions;
         try
@@ -304,6 +305,11 @@ public sealed partial class WorkflowDefinitionReader(StepRegistry registry, Time
                 else if (!ids.Contains(referenced))
                 {
                     errors.Add(path, $"Template '${{{expression.Path.Text}}}' names step '{referenced}', which does not exist.");
+                }
+                else if (upstreamOfAll?.GetValueOrDefault(referenced)?.Contains(stepId) == true)
+                {
+                    // Adding the later step to dependsOn would make a cycle: the step has to run after it instead.
+                    errors.Add(path, $"Template '${{{expression.Path.Text}}}' names step '{referenced}', which runs after '{stepId}': move this step below '{referenced}'.");
                 }
                 else if (!upstream.Contains(referenced))
                 {

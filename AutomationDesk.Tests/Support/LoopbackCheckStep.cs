@@ -8,7 +8,7 @@ namespace AutomationDesk.Tests.Support;
 /// A step for tests only that names a <see cref="LoopbackConnectionType"/> connection in <c>config.connection</c>, as
 /// the real connection-using steps do: workflows with it are "in use" of the connection and export it.
 /// </summary>
-[StepType("loopback.check", Label = "Check the loopback service")]
+[StepType("loopback.check", Label = "Check the loopback service", Category = StepCategory.Integrations, Summary = "Checks the test loopback service.")]
 public sealed class LoopbackCheckStep(ConnectionTester tester) : IStep<LoopbackCheckConfig>
 {
     public async Task<StepResult> ExecuteAsync(LoopbackCheckConfig config, StepContext context, CancellationToken ct)

@@ -105,7 +105,10 @@ public sealed class N8nComfyUiFormTests : DeskPageTest
     [Fact]
     public void ComfyUi_form_shows_core_s_error_at_the_workflow_field()
     {
-        var (_, cut) = RenderForm("comfyui.prompt");
+        var (draft, cut) = RenderForm("comfyui.prompt");
+
+        draft.ShowAllErrors();
+        cut.Find("div[data-field='steps[0].config.timeout'] input").Input("");
 
         Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.workflow']").TextContent);
         Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.connection']").TextContent);

@@ -16,7 +16,7 @@ public sealed class DraftLimitsTests : DeskPageTest
         draft.AddStep("transform");
         draft.Steps[0]!["timeout"] = "60.00:00:00";
 
-        draft.Validate();
+        draft.Touch();
 
         Assert.Null(draft.Definition);
         Assert.Equal("At most 24 hours.", draft.ErrorAt("steps[0].timeout"));

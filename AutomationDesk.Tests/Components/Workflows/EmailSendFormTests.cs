@@ -75,7 +75,10 @@ public sealed class EmailSendFormTests : DeskPageTest
     [Fact]
     public void Email_form_shows_core_s_error_at_the_subject_left_empty()
     {
-        var (_, cut) = RenderForm();
+        var (draft, cut) = RenderForm();
+
+        draft.ShowAllErrors();
+        cut.Find("div[data-field='steps[0].config.subject'] input").Input("");
 
         Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.subject']").TextContent);
     }

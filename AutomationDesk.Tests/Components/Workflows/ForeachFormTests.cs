@@ -45,7 +45,10 @@ public sealed class ForeachFormTests : ComposeFormTest
     [Fact]
     public void Missing_items_and_workflow_show_core_s_errors_beside_their_fields()
     {
-        var (_, cut) = RenderForm("foreach");
+        var (draft, cut) = RenderForm("foreach");
+
+        draft.ShowAllErrors();
+        cut.Find("div[data-field='steps[1].config.input'] textarea").Input("");
 
         Assert.Contains("Required.", cut.Find("div[data-field='steps[1].config.items']").TextContent);
         Assert.Contains("Required.", cut.Find("div[data-field='steps[1].config.workflowId']").TextContent);

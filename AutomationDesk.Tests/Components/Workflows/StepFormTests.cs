@@ -66,9 +66,10 @@ public sealed class StepFormTests : DeskPageTest
     {
         var (_, cut) = RenderForm("notification.send");
 
-        var field = cut.Find("div[data-field='steps[0].config.title']");
+        cut.Find("div[data-field='steps[0].config.title'] input").Input("x");
+        cut.Find("div[data-field='steps[0].config.title'] input").Input("");
 
-        Assert.Contains("Required.", field.TextContent);
+        Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.title']").TextContent);
     }
 
     [Fact]

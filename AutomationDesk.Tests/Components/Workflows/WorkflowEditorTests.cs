@@ -23,6 +23,7 @@ public sealed class WorkflowEditorTests : DeskPageTest
         var cut = RenderEditor();
 
         cut.Find("[data-testid='add-step-notification.send']").Click();
+        cut.Find("[data-testid=save-workflow]").Click();
 
         Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.title']").TextContent);
         Assert.Contains("Required.", cut.Find("div[data-field='name']").TextContent);
@@ -39,7 +40,7 @@ public sealed class WorkflowEditorTests : DeskPageTest
 
         cut.Find("div[data-field='steps[0].config.title'] input").Input("${steps.transform.output}");
 
-        cut.WaitForAssertion(() => Assert.Contains("not upstream", cut.Find("div[data-field='steps[0].config.title']").TextContent), TimeSpan.FromSeconds(10));
+        cut.WaitForAssertion(() => Assert.Contains("move this step below 'transform'", cut.Find("div[data-field='steps[0].config.title']").TextContent), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

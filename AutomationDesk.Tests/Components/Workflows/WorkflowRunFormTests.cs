@@ -23,7 +23,10 @@ public sealed class WorkflowRunFormTests : ComposeFormTest
     [Fact]
     public void Without_a_workflow_core_s_error_shows_at_the_picker()
     {
-        var (_, cut) = RenderForm("workflow.run");
+        var (draft, cut) = RenderForm("workflow.run");
+
+        draft.ShowAllErrors();
+        cut.Find("div[data-field='steps[1].config.input'] textarea").Input("");
 
         Assert.Contains("Required.", cut.Find("div[data-field='steps[1].config.workflowId']").TextContent);
     }

@@ -150,6 +150,16 @@ public sealed class DefinitionValidationTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_template_naming_a_step_that_runs_after_it_advises_moving_the_step_not_a_cycle()
+    {
+        var errors = Refusal(Workflow(Transform("a", "${steps.b.output}"), Transform("b", 2)));
+
+        var message = Assert.Single(errors["steps[0].config.value"]);
+        Assert.Contains("move this step below 'b'", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("dependsOn", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Every_problem_is_reported_at_once()
     {
         var errors = Refusal(Workflow(Step("Bad", "teleport"), Transform("b", 1).DependsOn("ghost")));

@@ -14,7 +14,17 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly string[] ServerFields = ["id", "version", "createdAt", "updatedAt"];
 
+    private readonly TouchedFields _touched = new();
+    private JsonObject _before = NewDefinition();
+    private JsonObject _saved = NewDefinition();
+
     public JsonObject Root { get; private set; } = NewDefinition();
+
+    /// <summary>The labels the form's fields show, for problems named in the form's words.</summary>
+    public FieldLabels Labels { get; } = new();
+
+    /// <summary>True while the draft differs from what was loaded or last saved: leaving then asks first.</summary>
+    public bool HasUnsavedChanges => !JsonNode.DeepEquals(Root, _saved);
 
     /// <summary>The stored workflow this draft edits; null for a new one.</summary>
     public Guid? WorkflowId { get; set; }
@@ -39,17 +49,31 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
         ["steps"] = new JsonArray(),
     };
 
-    /// <summary>Takes a stored workflow (the API shape) or a definition; the server's own fields are dropped.</summary>
+    /// <summary>
+    /// Takes a stored workflow (the API shape) or a definition; the server's own fields are dropped. It is what is saved
+    /// now, and nothing in it counts as touched.
+    /// </summary>
     public void Load(JsonObject workflow)
     {
-        var root = workflow.DeepClone().AsObject();
-        foreach (var field in ServerFields)
-        {
-            root.Remove(field);
-        }
-        Root = root;
+        Root = WithoutServerFields(workflow);
+        _saved = (JsonObject)Root.DeepClone();
+        _before = (JsonObject)Root.DeepClone();
+        _touched.Clear();
         Touch();
     }
+
+    /// <summary>The draft as it is now was just saved.</summary>
+    public void MarkSaved() => _saved = (JsonObject)Root.DeepClone();
+
+    /// <summary>After a Save attempt every error shows, touched or not.</summary>
+    public void ShowAllErrors()
+    {
+        _touched.ShowAll();
+        Changed?.Invoke();
+    }
+
+    /// <summary>True when the error at a path is shown: its field was touched, or a Save was tried.</summary>
+    public bool Shows(string path) => _touched.Shows(path, Root);
 
     /// <summary>Raised after every change, so the page checks and shows it again.</summary>
     public event Action? Changed;
@@ -57,6 +81,8 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
     /// <summary>Checks the draft after an edit and tells the page.</summary>
     public void Touch()
     {
+        _touched.Record(_before, Root);
+        _before = (JsonObject)Root.DeepClone();
         Validate();
         Changed?.Invoke();
     }
@@ -75,8 +101,8 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
         }
     }
 
-    /// <summary>The messages for one field, or null when it is fine.</summary>
-    public string? ErrorAt(string path) => Errors.TryGetValue(path, out var messages) ? string.Join(" ", messages) : null;
+    /// <summary>The messages for one field, or null when it is fine or not touched yet (see <see cref="Shows"/>).</summary>
+    public string? ErrorAt(string path) => Errors.TryGetValue(path, out var messages) && Shows(path) ? string.Join(" ", messages) : null;
 
     public string ToJson() => Root.ToJsonString(Indented);
 
@@ -96,7 +122,9 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
         {
             return "A workflow definition is a JSON object: { \"name\": …, \"trigger\": …, \"steps\": […] }.";
         }
-        Load(root);
+        // Edited text is an edit like any other: what it changed counts as touched, and it is not saved yet.
+        Root = WithoutServerFields(root);
+        Touch();
         return null;
     }
 
@@ -137,6 +165,27 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
         var step = Steps[index];
         Steps.RemoveAt(index);
         Steps.Insert(target, step);
+        Touch();
+    }
+
+    /// <summary>
+    /// Moves a step to just below another, for a template that names a step running after it. A step with its own
+    /// <c>dependsOn</c> also waits for that step, since its place alone does not order it.
+    /// </summary>
+    public void MoveStepBelow(int index, string stepId)
+    {
+        if (!StepIds.Contains(stepId, StringComparer.Ordinal))
+        {
+            return;
+        }
+        var step = Step(index);
+        Steps.RemoveAt(index);
+        var target = StepIds.ToList().IndexOf(stepId);
+        Steps.Insert(target + 1, step);
+        if (step[StepField.DependsOn] is JsonArray dependsOn && !dependsOn.Any(d => d?.ToString() == stepId))
+        {
+            dependsOn.Add(stepId);
+        }
         Touch();
     }
 
@@ -233,6 +282,16 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
             }
         }
         return JsonValue.Create(text);
+    }
+
+    private static JsonObject WithoutServerFields(JsonObject workflow)
+    {
+        var root = workflow.DeepClone().AsObject();
+        foreach (var field in ServerFields)
+        {
+            root.Remove(field);
+        }
+        return root;
     }
 
     private string FreeId(string wanted)

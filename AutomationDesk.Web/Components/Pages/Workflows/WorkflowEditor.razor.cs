@@ -7,16 +7,29 @@ using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Components.Routing;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.JSInterop;
 using MudBlazor;
 
 namespace AutomationDesk.Web.Components.Pages.Workflows;
 
 /// <summary>
 /// Builds a workflow through forms or as JSON. Core's reader checks the draft after every edit, so its errors
-/// appear beside the fields they name before anything is saved; Save stores a new version through the store.
+/// appear beside the fields they name (once touched) before anything is saved; Save (or Ctrl+S) stores a new version
+/// through the store, and leaving with unsaved changes asks first.
 /// </summary>
-public sealed partial class WorkflowEditor : IDisposable
+public sealed partial class WorkflowEditor : IAsyncDisposable
 {
+    private const string ScriptPath = "./js/workflow-editor.js";
+
+    /// <summary>The test run panel's sample field (its <c>data-field</c>), where the bar's Test run scrolls to.</summary>
+    private const string TestRunSampleField = "sample";
+    private IJSObjectReference? _script;
+    private DotNetObjectReference<WorkflowEditor>? _self;
+    private TestRunPanel? _testRun;
+    private bool _canWrite;
+
     private WorkflowDraft _draft = null!;
     private TemplateHints _hints = TemplateHints.None;
     private IReadOnlyList<string> _secrets = [];
@@ -28,6 +41,8 @@ public sealed partial class WorkflowEditor : IDisposable
     private int _tab;
 
     /// <summary>Form, JSON, History, then Analytics: its figures are read when it is first shown.</summary>
+    private const int FormTab = 0;
+    private const int JsonTab = 1;
     private const int AnalyticsTab = 3;
     private bool _loaded;
     private bool _notFound;
@@ -41,6 +56,9 @@ public sealed partial class WorkflowEditor : IDisposable
     [Inject] public required DeskSettings Settings { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
     [Inject] public required NavigationManager Navigation { get; set; }
+    [Inject] public required IDialogService Dialogs { get; set; }
+    [Inject] public required IJSRuntime JS { get; set; }
+    [Inject] public required IAuthorizationService Authorization { get; set; }
 
     [Parameter] public Guid? Id { get; set; }
 
@@ -49,11 +67,9 @@ public sealed partial class WorkflowEditor : IDisposable
 
     [CascadingParameter] public Task<AuthenticationState>? AuthenticationState { get; set; }
 
-    private IEnumerable<StepDescriptor> StepTypes => Registry.All.OrderBy(d => d.Label, StringComparer.Ordinal);
-
     private string TagsText => string.Join(", ", (_draft.Root["tags"] as JsonArray ?? []).Select(t => t?.ToString()));
 
-    private string? TagError => _draft.Errors.Where(e => e.Key.StartsWith("tags", StringComparison.Ordinal)).Select(e => string.Join(" ", e.Value)).FirstOrDefault();
+    private string? TagError => _draft.Errors.Where(e => e.Key.StartsWith("tags", StringComparison.Ordinal) && _draft.Shows(e.Key)).Select(e => string.Join(" ", e.Value)).FirstOrDefault();
 
     private bool Enabled => _draft.Root["enabled"] is not JsonValue enabled || !enabled.TryGetValue<bool>(out var on) || on;
 
@@ -64,7 +80,30 @@ public sealed partial class WorkflowEditor : IDisposable
         _secrets = (await Secrets.ListAsync(CancellationToken.None)).Select(s => s.Name).ToList();
         _globalVars = await Settings.VarsAsync(CancellationToken.None);
         _hints = TemplateHints.None with { Secrets = _secrets, GlobalVars = _globalVars };
+        _canWrite = AuthenticationState is not null
+            && (await Authorization.AuthorizeAsync((await AuthenticationState).User, DeskPolicies.Write)).Succeeded;
     }
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (firstRender && _canWrite)
+        {
+            _self = DotNetObjectReference.Create(this);
+            _script = await JS.InvokeAsync<IJSObjectReference>("import", ScriptPath);
+            await _script.InvokeVoidAsync("listenForSave", _self);
+        }
+    }
+
+    /// <summary>Ctrl+S (⌘S) in the browser: the script has already kept the browser's own save dialog closed.</summary>
+    [JSInvokable]
+    public Task SaveFromKeyboardAsync() => InvokeAsync(async () =>
+    {
+        if (_loaded && !_saving && _canWrite)
+        {
+            await SaveAsync();
+            StateHasChanged();
+        }
+    });
 
     protected override async Task OnParametersSetAsync()
     {
@@ -140,6 +179,7 @@ public sealed partial class WorkflowEditor : IDisposable
     {
         if (_draft.Definition is null)
         {
+            _draft.ShowAllErrors();
             Snackbar.Add($"Not saved: fix the {_draft.Errors.Count} {(_draft.Errors.Count == 1 ? "problem" : "problems")} shown first.", Severity.Warning);
             return;
         }
@@ -155,6 +195,7 @@ public sealed partial class WorkflowEditor : IDisposable
                 return;
             }
             var savedId = saved["id"]!.GetValue<Guid>();
+            _draft.MarkSaved();
             Snackbar.Add($"Saved '{saved["name"]}' as version {saved["version"]}.", Severity.Success);
             if (Id is null)
             {
@@ -168,6 +209,7 @@ public sealed partial class WorkflowEditor : IDisposable
         {
             Snackbar.Add($"Not saved: {e.Errors.Count} problems.", Severity.Warning);
             _draft.Validate();
+            _draft.ShowAllErrors();
         }
         finally
         {
@@ -175,15 +217,84 @@ public sealed partial class WorkflowEditor : IDisposable
         }
     }
 
+    /// <summary>Asks before leaving a draft with unsaved changes; a link, the back button and the nav all come here.</summary>
+    private async Task ConfirmLeavingAsync(LocationChangingContext context)
+    {
+        if (!_draft.HasUnsavedChanges)
+        {
+            return;
+        }
+        var leave = await Dialogs.ShowMessageBoxAsync("Leave without saving?",
+            "This workflow has changes that are not saved. If you leave now, they are lost.",
+            yesText: "Leave without saving", cancelText: "Stay");
+        if (leave != true)
+        {
+            context.PreventNavigation();
+        }
+    }
+
+    /// <summary>The bar's Test run and Dry run: the panel below does the work, so its logic stays in one place.</summary>
+    private async Task StartTestAsync(bool dryRun)
+    {
+        if (_testRun is null)
+        {
+            return;
+        }
+        await _testRun.StartAsync(dryRun);
+        await ScrollToAsync(TestRunSampleField);
+    }
+
+    /// <summary>"N problems" in the bar: shows every problem, touched or not, and where the list is.</summary>
+    private async Task ShowProblemsAsync()
+    {
+        _draft.ShowAllErrors();
+        await ScrollToAsync(DraftProblemList.Field);
+    }
+
+    /// <summary>A problem's link: switches to the tab that holds the field and scrolls to it.</summary>
+    private async Task GoToAsync(string path)
+    {
+        _tab = path == DraftProblemList.JsonTarget ? JsonTab : FormTab;
+        StateHasChanged();
+        await ScrollToAsync(path);
+    }
+
+    private async Task ScrollToAsync(string path)
+    {
+        if (_script is not null)
+        {
+            await _script.InvokeAsync<bool>("scrollToField", path);
+        }
+    }
+
     private void OnRestored(JsonObject workflow)
     {
         Show(workflow);
-        _tab = 0;
+        _tab = FormTab;
         Snackbar.Add($"Restored as version {_version}.", Severity.Success);
     }
 
     private async Task<Actor> ActorAsync() =>
         AuthenticationState is null ? Actor.User("anonymous") : (await AuthenticationState).User.ToActor();
 
-    public void Dispose() => _draft.Changed -= OnDraftChanged;
+    public async ValueTask DisposeAsync()
+    {
+        if (_draft is not null)
+        {
+            _draft.Changed -= OnDraftChanged;
+        }
+        if (_script is not null)
+        {
+            try
+            {
+                await _script.InvokeVoidAsync("stopListeningForSave");
+                await _script.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // The circuit is gone, and the page's listener with it.
+            }
+        }
+        _self?.Dispose();
+    }
 }
