@@ -36,6 +36,7 @@ app.MapScalarApiReference("/api/reference").AllowAnonymous();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapPreflightApi();
+app.MapPinnedDataApi();
 app.MapWorkflowTransferApi();
 app.MapWorkflowStatsApi();
 app.MapTemplatesApi();

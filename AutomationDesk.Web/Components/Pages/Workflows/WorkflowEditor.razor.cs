@@ -19,6 +19,7 @@ public sealed partial class WorkflowEditor : IDisposable
 {
     private WorkflowDraft _draft = null!;
     private TemplateHints _hints = TemplateHints.None;
+    private EditorPins _pins = null!;
     private IReadOnlyList<string> _secrets = [];
     private IReadOnlyDictionary<string, JsonNode?> _globalVars = new Dictionary<string, JsonNode?>();
     private string _jsonText = "";
@@ -41,6 +42,9 @@ public sealed partial class WorkflowEditor : IDisposable
     [Inject] public required DeskSettings Settings { get; set; }
     [Inject] public required ISnackbar Snackbar { get; set; }
     [Inject] public required NavigationManager Navigation { get; set; }
+    [Inject] public required Core.Pinned.PinnedOutputs Pinned { get; set; }
+    [Inject] public required Core.Pinned.SingleStepRun SingleSteps { get; set; }
+    [Inject] public required TimeProvider Time { get; set; }
 
     [Parameter] public Guid? Id { get; set; }
 
@@ -64,6 +68,7 @@ public sealed partial class WorkflowEditor : IDisposable
         _secrets = (await Secrets.ListAsync(CancellationToken.None)).Select(s => s.Name).ToList();
         _globalVars = await Settings.VarsAsync(CancellationToken.None);
         _hints = TemplateHints.None with { Secrets = _secrets, GlobalVars = _globalVars };
+        _pins = new EditorPins(Pinned, SingleSteps, Time) { SecretNames = _secrets, Vars = _globalVars };
     }
 
     protected override async Task OnParametersSetAsync()
@@ -83,12 +88,14 @@ public sealed partial class WorkflowEditor : IDisposable
                 return;
             }
             Show(workflow);
+            _pins.WorkflowName = _name;
         }
         else
         {
             _draft.Load(WorkflowDraft.NewDefinition());
             _version = 0;
         }
+        await _pins.LoadAsync(Id, CancellationToken.None);
         _loaded = true;
     }
 
