@@ -109,7 +109,7 @@ public sealed class PinnedDataEditorTests : DeskPageTest
             Transform("fetch", new JsonObject { ["body"] = new JsonObject { ["sales"] = new JsonObject { ["total"] = 1234 } } }),
             Http("ask", server.Url("/slow?total=${steps.fetch.output.body.sales.total}")).DependsOn("fetch")).ToJsonString());
 
-        var button = cut.Find("[data-testid=execute-step][data-step-id=ask] [data-testid=execute-step-button]");
+        var button = cut.WaitForElement("[data-testid=execute-step][data-step-id=ask] [data-testid=execute-step-button]", TimeSpan.FromSeconds(10));
         var clicked = button.ClickAsync(new MouseEventArgs());
         cut.WaitForElement("[data-testid=execute-step][data-step-id=ask] [data-testid=execute-step-progress]", TimeSpan.FromSeconds(10));
         release.SetResult();
