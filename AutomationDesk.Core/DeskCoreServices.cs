@@ -59,6 +59,8 @@ public static class DeskCoreServices
         services.AddSingleton<ConnectionTester>();
         services.AddSingleton<Preflight.PreflightConnections>();
         services.AddSingleton<Preflight.WorkflowPreflight>();
+        services.AddSingleton<Pinned.PinnedOutputs>();
+        services.AddSingleton<Pinned.SingleStepRun>();
         services.AddSingleton<ConnectionImport>();
         services.AddSingleton<ConnectionHttp>();
         // Lazy: the store knows every connection type, and the HTTP types reach the store through their OAuth2 tokens.

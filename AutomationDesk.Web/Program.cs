@@ -35,6 +35,7 @@ app.MapDeskApiReference();
 app.MapAccountEndpoints();
 app.MapWorkflowsApi();
 app.MapPreflightApi();
+app.MapPinnedDataApi();
 app.MapWorkflowTransferApi();
 app.MapWorkflowStatsApi();
 app.MapTemplatesApi();

@@ -49,6 +49,7 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     public DbSet<NotificationChannel> NotificationChannels => Set<NotificationChannel>();
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
     public DbSet<PruneRun> PruneRuns => Set<PruneRun>();
+    public DbSet<Pinned.PinnedStepOutput> PinnedStepOutputs => Set<Pinned.PinnedStepOutput>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -695,6 +695,38 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.ToTable("NotificationReads");
                 });
 
+            modelBuilder.Entity("AutomationDesk.Core.Pinned.PinnedStepOutput", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutputJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PinnedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SourceExecutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkflowId", "StepId")
+                        .IsUnique();
+
+                    b.ToTable("PinnedStepOutputs");
+                });
+
             modelBuilder.Entity("AutomationDesk.Core.Records.CollectionRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1498,6 +1530,15 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasOne("AutomationDesk.Core.Notifications.Notification", null)
                         .WithMany("Reads")
                         .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Pinned.PinnedStepOutput", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Workflows.Workflow", null)
+                        .WithMany()
+                        .HasForeignKey("WorkflowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

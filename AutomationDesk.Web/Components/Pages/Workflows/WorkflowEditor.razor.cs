@@ -32,6 +32,7 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
 
     private WorkflowDraft _draft = null!;
     private TemplateHints _hints = TemplateHints.None;
+    private EditorPins _pins = null!;
     private IReadOnlyList<string> _secrets = [];
     private IReadOnlyDictionary<string, JsonNode?> _globalVars = new Dictionary<string, JsonNode?>();
     private string _jsonText = "";
@@ -59,6 +60,9 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
     [Inject] public required IDialogService Dialogs { get; set; }
     [Inject] public required IJSRuntime JS { get; set; }
     [Inject] public required IAuthorizationService Authorization { get; set; }
+    [Inject] public required Core.Pinned.PinnedOutputs Pinned { get; set; }
+    [Inject] public required Core.Pinned.SingleStepRun SingleSteps { get; set; }
+    [Inject] public required TimeProvider Time { get; set; }
 
     [Parameter] public Guid? Id { get; set; }
 
@@ -82,6 +86,7 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
         _hints = TemplateHints.None with { Secrets = _secrets, GlobalVars = _globalVars };
         _canWrite = AuthenticationState is not null
             && (await Authorization.AuthorizeAsync((await AuthenticationState).User, DeskPolicies.Write)).Succeeded;
+        _pins = new EditorPins(Pinned, SingleSteps, Time) { SecretNames = _secrets, Vars = _globalVars };
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
@@ -122,12 +127,14 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
                 return;
             }
             Show(workflow);
+            _pins.WorkflowName = _name;
         }
         else
         {
             _draft.Load(WorkflowDraft.NewDefinition());
             _version = 0;
         }
+        await _pins.LoadAsync(Id, CancellationToken.None);
         _loaded = true;
     }
 
