@@ -19,7 +19,7 @@ public sealed class CodeEditorJourney(BrowserDesk desk) : IClassFixture<BrowserD
         await page.Locator("div[data-field='name'] input").FillAsync("Before");
 
         await page.GetByRole(AriaRole.Tab, new() { Name = "JSON" }).ClickAsync();
-        var editor = page.Locator("[data-testid=json-editor] .monaco-editor").Last;
+        var editor = page.Locator("[data-testid=json-editor] .monaco-editor").First;
         await Assertions.Expect(editor).ToBeVisibleAsync(new() { Timeout = 20_000 });
         await Assertions.Expect(editor.Locator(".view-lines")).ToContainTextAsync("\"Before\"");
         // Monaco colours tokens with mtk classes: keys, strings and punctuation differ.
