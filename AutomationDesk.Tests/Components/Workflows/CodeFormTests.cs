@@ -5,7 +5,7 @@ namespace AutomationDesk.Tests.Components.Workflows;
 public sealed class CodeFormTests : ComposeFormTest
 {
     [Fact]
-    public void The_script_is_edited_in_a_monospace_field_whose_line_numbers_follow_the_text()
+    public void The_script_is_edited_in_a_javascript_code_editor_bound_both_ways()
     {
         var (draft, cut) = RenderForm("code");
         const string Source = "const total = input.items.reduce((a, b) => a + b, 0);\nconsole.log(`${total}`);\nreturn { total };";
@@ -13,9 +13,14 @@ public sealed class CodeFormTests : ComposeFormTest
         cut.Find("[data-field='steps[1].config.source'] [data-testid=code-input]").Input(Source);
 
         Assert.Equal(Source, (string?)draft.Config(1)["source"]);
-        Assert.Equal("1\n2\n3", cut.Find("[data-field='steps[1].config.source'] [data-testid=code-gutter]").TextContent);
-        Assert.Contains("monospace", cut.Find("[data-field='steps[1].config.source'] .d-flex").GetAttribute("style"), StringComparison.Ordinal);
+        Assert.Equal("javascript", cut.Find("[data-field='steps[1].config.source'] [data-testid=code-editor]").GetAttribute("data-language"));
+        Assert.NotNull(cut.FindComponent<BlazorMonaco.Editor.StandaloneCodeEditor>());
         Assert.DoesNotContain(draft.Errors.Keys, k => k.StartsWith("steps[1]", StringComparison.Ordinal));
+
+        // A value set elsewhere (the JSON tab) is what the editor then holds.
+        draft.Config(1)["source"] = "return 1;";
+        cut.FindComponent<AutomationDesk.Web.Components.Pages.Workflows.StepForms.CodeForm>().Render();
+        Assert.Equal("return 1;", cut.Find("[data-field='steps[1].config.source'] [data-testid=code-input]").GetAttribute("value"));
     }
 
     [Fact]
