@@ -12,7 +12,8 @@ public static class ListAddress
     /// <summary>Writes the values into the address without a new history entry; nothing happens when it already says so.</summary>
     public static void Show(this NavigationManager navigation, IReadOnlyDictionary<string, object?> values)
     {
-        var cleaned = values.ToDictionary(v => v.Key, v => IsEmpty(v.Value) ? null : v.Value);
+        // true is written "true" (the framework would write "True"); false, like every empty value, leaves the address.
+        var cleaned = values.ToDictionary(v => v.Key, v => IsEmpty(v.Value) ? null : v.Value is true ? "true" : v.Value);
         var uri = navigation.GetUriWithQueryParameters(cleaned);
         if (!string.Equals(uri, navigation.Uri, StringComparison.Ordinal))
         {
