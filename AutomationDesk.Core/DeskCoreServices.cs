@@ -99,6 +99,7 @@ public static class DeskCoreServices
         services.AddSingleton<RunPause>();
         services.AddSingleton<Approvals>();
         services.AddSingleton<RunRetry>();
+        services.AddSingleton<DeadLetterBatch>();
         services.AddSingleton<HostCircuitBreakers>();
         services.AddSingleton<LongRunningWatch>();
         services.AddSingleton<Triggers.EventTriggers>();

@@ -46,6 +46,7 @@ public static class DeskWebServices
 
         // Notifications, collections, audit and admin pages.
         services.AddSingleton<NotificationInbox>();
+        services.AddScoped<AutomationDesk.Web.Components.Shared.BrowserTimeZone>();
 
         AddSignIn(services);
         services.AddDeskFrontDoor();

@@ -42,6 +42,7 @@ public abstract class DeskPageTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<QueuedRuns>();
         Services.AddSingleton<IExecutionDispatcher>(sp => sp.GetRequiredService<QueuedRuns>());
         Services.AddMudServices();
+        Services.AddScoped<AutomationDesk.Web.Components.Shared.BrowserTimeZone>();
         configure?.Invoke(Services);
         JSInterop.Mode = JSRuntimeMode.Loose;
 

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using AutomationDesk.Core;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Security;
@@ -12,6 +13,12 @@ public sealed record DeadLetterView(
     Guid Id, Guid WorkflowId, string WorkflowName, ExecutionStatus Status, string TriggerKind, DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt, string? FailedStepId, string? ErrorHuman, int Attempt, Guid? ParentExecutionId);
 
+/// <param name="Action"><c>resume</c> (from the failed step), <c>replay</c> (from the start) or <c>discard</c>.</param>
+/// <param name="Force">Retry even runs that were retried before.</param>
+public sealed record DeadLetterBatchRequest(IReadOnlyList<Guid>? Ids, string? Action, bool? Force);
+
+public sealed record DeadLetterBatchAnswer(DeadLetterAction Action, IReadOnlyList<DeadLetterOutcome> Items);
+
 public static class DeadLettersApi
 {
     public static RouteGroupBuilder MapDeadLettersApi(this IEndpointRouteBuilder app)
@@ -20,6 +27,8 @@ public static class DeadLettersApi
         group.MapGet("/", List).WithSummary("Lists dead letters (failed runs waiting for a person)");
         group.MapPost("/{id:guid}/discard", Discard).RequireAuthorization(DeskPolicies.Write).WithSummary("Discards a dead letter");
         group.MapPost("/{id:guid}/replay", Replay).RequireAuthorization(DeskPolicies.Write).WithSummary("Replays a dead letter: runs it again");
+        group.MapPost("/bulk", Bulk).RequireAuthorization(DeskPolicies.Write)
+            .WithSummary("Resume, replay or discard up to 100 dead letters; answers each one's outcome");
         return group;
     }
 
@@ -40,6 +49,18 @@ public static class DeadLettersApi
         var child = await ExecutionsApi.StartRetryAsync(retries, id, ExecutionsApi.ParseFrom(from), force == true, user, ct);
         return TypedResults.Accepted($"/api/v1/executions/{child.Id}", child);
     }
+
+    /// <summary>Each dead letter goes on its own: one that cannot be done is reported in its item and the others still go.</summary>
+    static async Task<Ok<DeadLetterBatchAnswer>> Bulk(DeadLetterBatchRequest body, DeadLetterBatch batch, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var action = ParseAction(body.Action);
+        return TypedResults.Ok(new DeadLetterBatchAnswer(action, await batch.ApplyAsync(body.Ids ?? [], action, body.Force == true, user.ToActor(), ct)));
+    }
+
+    public static DeadLetterAction ParseAction(string? action) =>
+        Enum.TryParse<DeadLetterAction>(action, ignoreCase: true, out var parsed) && !int.TryParse(action, out _)
+            ? parsed
+            : throw DeskProblemException.InvalidField("action", $"'{action}' is not something to do with dead letters: resume, replay or discard.");
 
     /// <summary>How long a failed run stays in the list (<c>DeadLetters:RetentionDays</c>, default 30); older ones drop off it.</summary>
     public static TimeSpan Retention(IConfiguration configuration) => DeadLetterRetention.Of(configuration);

@@ -1,8 +1,10 @@
 using AutomationDesk.Core.Auditing;
 using AutomationDesk.Web.Components.Pages.Audit;
 using Bunit;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace AutomationDesk.Tests.Components.Admin;
 
@@ -15,13 +17,13 @@ public sealed class AuditLogTests : RolePageTest
         await db.SaveChangesAsync();
     }
 
-    private async Task<IRenderedComponent<AuditLog>> SeededPageAsync()
+    private async Task<IRenderedComponent<AuditLog>> SeededPageAsync(int expected = 3)
     {
         await RecordAsync(new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero), "ada@desk.test", "secret.create", "secret:stripe");
         await RecordAsync(new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero), "bob@desk.test", "secret.delete", "secret:old");
         await RecordAsync(new DateTimeOffset(2026, 11, 3, 10, 0, 0, TimeSpan.Zero), "ada@desk.test", "workflow.create", "workflow:1");
         var page = Render<AuditLog>();
-        page.WaitForAssertion(() => Assert.Equal(3, Rows(page, "audit-row").Count), Patience);
+        page.WaitForAssertion(() => Assert.Equal(expected, Rows(page, "audit-row").Count), Patience);
         return page;
     }
 
@@ -47,13 +49,45 @@ public sealed class AuditLogTests : RolePageTest
     }
 
     [Fact]
-    public async Task An_action_prefix_finds_every_action_of_that_kind()
+    public async Task The_action_filter_lists_the_recorded_actions_and_keeps_the_chosen_ones()
     {
         var page = await SeededPageAsync();
+        var select = page.FindComponent<MudSelect<string>>();
+        Assert.Equal(["secret.create", "secret.delete", "workflow.create"], select.FindComponents<MudSelectItem<string>>().Select(i => i.Instance.Value));
 
-        InputOf(page, "action-filter").Change("secret.");
+        await page.InvokeAsync(() => select.Instance.SelectedValuesChanged.InvokeAsync(["secret.create", "secret.delete"]));
 
         page.WaitForAssertion(() => Assert.Equal(2, Rows(page, "audit-row").Count), Patience);
+        Assert.Equal("?action=secret.create&action=secret.delete", new Uri(Services.GetRequiredService<NavigationManager>().Uri).Query);
+    }
+
+    [Fact]
+    public async Task Opening_an_address_with_filters_restores_them()
+    {
+        Services.GetRequiredService<NavigationManager>().NavigateTo("audit?actor=ada&action=secret.create&action=workflow.create&page=1");
+
+        var page = await SeededPageAsync(expected: 2);
+
+        Assert.Equal("ada", InputOf(page, "actor-filter").GetAttribute("value"));
+        Assert.Equal(["secret.create", "workflow.create"], page.FindComponent<MudSelect<string>>().Instance.GetState(x => x.SelectedValues)!.Order());
+    }
+
+    [Fact]
+    public async Task Workflows_and_runs_are_named_and_linked_and_a_deleted_one_shows_its_id()
+    {
+        var store = Services.GetRequiredService<global::AutomationDesk.Core.Workflows.WorkflowStore>();
+        var saved = await store.CreateAsync(AutomationDesk.Tests.Support.Definitions.Workflow("Nightly report", AutomationDesk.Tests.Support.Definitions.Transform("a", "x")).ToJsonString(), Actor.System, CancellationToken.None);
+        var workflowId = saved["id"]!.GetValue<Guid>();
+        var gone = Guid.CreateVersion7();
+        await RecordAsync(DateTimeOffset.UtcNow, "ada@desk.test", "workflow.delete", $"workflow:{gone}");
+
+        var page = Render<AuditLog>();
+
+        page.WaitForAssertion(() => Assert.Equal(2, Rows(page, "audit-row").Count), Patience);
+        var link = Assert.Single(page.FindAll("[data-testid=audit-target-link]"));
+        Assert.Equal("Nightly report", link.TextContent);
+        Assert.Equal($"workflows/{workflowId}", link.GetAttribute("href"));
+        Assert.Contains(page.FindAll("[data-testid=audit-target]"), t => t.TextContent.Trim() == $"workflow:{gone}");
     }
 
     [Fact]

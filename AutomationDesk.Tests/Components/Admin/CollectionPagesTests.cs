@@ -86,6 +86,34 @@ public sealed class CollectionPagesTests : RolePageTest
     }
 
     [Fact]
+    public async Task Records_show_as_a_table_with_a_column_per_field_and_nested_values_as_compact_json()
+    {
+        await StoreAsync("people", 2, i => i == 0 ? "{\"name\":\"Ada\",\"age\":36}" : "{\"name\":\"Bob\",\"address\":{\"city\":\"Oslo\"}}");
+
+        var page = Render<CollectionRecords>(p => p.Add(c => c.Name, "people"));
+
+        page.WaitForAssertion(() => Assert.Equal(2, Rows(page, "record-row").Count), Patience);
+        Assert.Equal(["name", "address", "age"], page.FindAll("[data-testid=record-column]").Select(c => c.TextContent));
+        var bob = Rows(page, "record-row")[0].QuerySelectorAll("[data-testid=record-cell]").Select(c => c.TextContent).ToList();
+        Assert.Equal(["Bob", "{\"city\":\"Oslo\"}", ""], bob);
+        var ada = Rows(page, "record-row")[1].QuerySelectorAll("[data-testid=record-cell]").Select(c => c.TextContent).ToList();
+        Assert.Equal(["Ada", "", "36"], ada);
+    }
+
+    [Fact]
+    public async Task The_csv_download_exports_what_the_search_shows()
+    {
+        await StoreAsync("my orders", 1);
+        var page = Render<CollectionRecords>(p => p.Add(c => c.Name, "my orders"));
+        page.WaitForAssertion(() => Assert.Single(Rows(page, "record-row")), Patience);
+        Assert.Equal("api/v1/collections/my%20orders/records.csv", page.Find("[data-testid=csv-download]").GetAttribute("href"));
+
+        InputOf(page, "search").Change("a&b");
+
+        page.WaitForAssertion(() => Assert.Equal("api/v1/collections/my%20orders/records.csv?q=a%26b", page.Find("[data-testid=csv-download]").GetAttribute("href")), Patience);
+    }
+
+    [Fact]
     public async Task A_run_that_stores_a_record_shows_its_collection_without_a_reload()
     {
         var workflow = await Services.GetRequiredService<WorkflowStore>().CreateAsync("""

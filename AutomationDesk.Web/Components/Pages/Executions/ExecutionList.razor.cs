@@ -1,6 +1,7 @@
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Web.Api;
+using AutomationDesk.Web.Components.Shared;
 using AutomationDesk.Web.Hubs;
 using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,8 @@ public sealed partial class ExecutionList : IDisposable
     private KeyValuePair<string, string>? _key;
     private string? _keyError;
     private bool _hideItemRuns;
+    private int _pageIndex;
+    private int _pageSize = 25;
     private List<ExecutionSummary> _shown = [];
     private ThrottledReload _reload = null!;
     private const string HideItemRuns = "hide";
@@ -32,14 +35,30 @@ public sealed partial class ExecutionList : IDisposable
     [Inject] public required NavigationManager Navigation { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
 
+    // Every filter and the page are in the address, so a filtered view survives a reload and can be shared.
+
     /// <summary>A business key to filter by, as <c>name=value</c>: the run page links its keys here.</summary>
     [SupplyParameterFromQuery(Name = "key")] public string? KeyFromLink { get; set; }
 
     /// <summary>Statuses to show, comma-separated: the dashboard's counts link here.</summary>
     [SupplyParameterFromQuery(Name = "status")] public string? StatusFromLink { get; set; }
 
-    /// <summary><c>hide</c> leaves foreach item runs out; the switch writes it back, so the choice survives a reload.</summary>
+    /// <summary><c>hide</c> leaves foreach item runs out.</summary>
     [SupplyParameterFromQuery(Name = "itemRuns")] public string? ItemRunsFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "workflowId")] public Guid? WorkflowFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "trigger")] public string? TriggerFromLink { get; set; }
+
+    /// <summary>How far back: <c>1h</c>, <c>24h</c>, <c>7d</c> or <c>30d</c>.</summary>
+    [SupplyParameterFromQuery(Name = "range")] public string? RangeFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "q")] public string? TextFromLink { get; set; }
+
+    /// <summary>The page shown, from 1.</summary>
+    [SupplyParameterFromQuery(Name = "page")] public int? PageFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "pageSize")] public int? PageSizeFromLink { get; set; }
 
     private bool IsFiltered => _statuses.Count > 0 || _workflowId is not null || _trigger is not null || _range != TimeRange.Any
         || !string.IsNullOrWhiteSpace(_text) || _key is not null || _hideItemRuns;
@@ -50,11 +69,13 @@ public sealed partial class ExecutionList : IDisposable
         await using var db = await DbFactory.CreateDbContextAsync();
         _workflows = await ExecutionQueries.WorkflowNamesAsync(db, CancellationToken.None);
         _triggerKinds = await ExecutionQueries.TriggerKindsAsync(db, CancellationToken.None);
-        if (!string.IsNullOrWhiteSpace(StatusFromLink))
-        {
-            _statuses = StatusFromLink.Split(',').Select(p => Enum.TryParse<ExecutionStatus>(p, true, out var s) ? (ExecutionStatus?)s : null)
-                .OfType<ExecutionStatus>().ToList();
-        }
+        _statuses = ListAddress.Parse<ExecutionStatus>(StatusFromLink);
+        _workflowId = WorkflowFromLink;
+        _trigger = string.IsNullOrWhiteSpace(TriggerFromLink) ? null : TriggerFromLink;
+        _range = TimeRange.All.FirstOrDefault(r => r.Key == RangeFromLink) ?? TimeRange.Any;
+        _text = TextFromLink;
+        _pageIndex = Math.Max(0, (PageFromLink ?? 1) - 1);
+        _pageSize = PageSizeFromLink is 25 or 50 or 100 ? PageSizeFromLink.Value : 25;
         _hideItemRuns = string.Equals(ItemRunsFromLink, HideItemRuns, StringComparison.OrdinalIgnoreCase);
         if (!string.IsNullOrWhiteSpace(KeyFromLink))
         {
@@ -70,6 +91,7 @@ public sealed partial class ExecutionList : IDisposable
         await using var db = await DbFactory.CreateDbContextAsync(ct);
         var page = await ExecutionQueries.ListAsync(db, filter, new PageQuery(state.Page + 1, state.PageSize), ct);
         _shown = page.Items.ToList();
+        ShowFiltersInAddress(state.Page, state.PageSize);
         return new TableData<ExecutionSummary> { Items = _shown, TotalItems = page.Total };
     }
 
@@ -91,6 +113,19 @@ public sealed partial class ExecutionList : IDisposable
     });
 
     private Task ReloadAsync() => _reload.RequestAsync();
+
+    private void ShowFiltersInAddress(int pageIndex, int pageSize) => Navigation.Show(new Dictionary<string, object?>
+    {
+        ["status"] = ListAddress.Join(_statuses),
+        ["workflowId"] = _workflowId,
+        ["trigger"] = _trigger,
+        ["range"] = _range.Key,
+        ["q"] = _text,
+        ["key"] = _keyText,
+        ["itemRuns"] = _hideItemRuns ? HideItemRuns : null,
+        ["page"] = ListAddress.Page(pageIndex + 1),
+        ["pageSize"] = pageSize == 25 ? null : pageSize,
+    });
 
     private Task OnStatusesChanged(IEnumerable<ExecutionStatus>? statuses)
     {
@@ -125,7 +160,6 @@ public sealed partial class ExecutionList : IDisposable
     private Task OnHideItemRunsChanged(bool hide)
     {
         _hideItemRuns = hide;
-        Navigation.NavigateTo(Navigation.GetUriWithQueryParameter("itemRuns", hide ? HideItemRuns : null), replace: true);
         return ReloadAsync();
     }
 
@@ -155,11 +189,15 @@ public sealed partial class ExecutionList : IDisposable
 }
 
 /// <summary>How far back the list looks.</summary>
-public sealed record TimeRange(string Label, TimeSpan? Span)
+/// <param name="Key">How the address names it (<c>range=24h</c>); null for any time.</param>
+public sealed record TimeRange(string Label, TimeSpan? Span, string? Key)
 {
-    public static readonly TimeRange Any = new("Any time", null);
+    public static readonly TimeRange Any = new("Any time", null, null);
     public static readonly IReadOnlyList<TimeRange> All =
-        [new("Last hour", TimeSpan.FromHours(1)), new("Last 24 hours", TimeSpan.FromHours(24)), new("Last 7 days", TimeSpan.FromDays(7)), new("Last 30 days", TimeSpan.FromDays(30)), Any];
+    [
+        new("Last hour", TimeSpan.FromHours(1), "1h"), new("Last 24 hours", TimeSpan.FromHours(24), "24h"),
+        new("Last 7 days", TimeSpan.FromDays(7), "7d"), new("Last 30 days", TimeSpan.FromDays(30), "30d"), Any,
+    ];
 
     public DateTimeOffset? Since(DateTimeOffset now) => Span is { } span ? now - span : null;
 

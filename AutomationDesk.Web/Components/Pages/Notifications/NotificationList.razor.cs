@@ -33,6 +33,19 @@ public sealed partial class NotificationList : IDisposable
     [Inject] public required LiveDeskEvents Events { get; set; }
     [Inject] public required ChannelDeliveries Deliveries { get; set; }
 
+    [Inject] public required NavigationManager Navigation { get; init; }
+
+    // Every filter and the page are in the address, so a filtered view survives a reload and can be shared.
+    [SupplyParameterFromQuery(Name = "q")] public string? SearchFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "type")] public string? TypeFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "priority")] public string? PriorityFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "unreadOnly")] public bool? UnreadOnlyFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "page")] public int? PageFromLink { get; set; }
+
     [CascadingParameter] private Task<AuthenticationState> AuthenticationState { get; set; } = default!;
 
     private bool Filtered => !string.IsNullOrWhiteSpace(_search) || _type is not null || _priority is not null || _unreadOnly;
@@ -43,6 +56,11 @@ public sealed partial class NotificationList : IDisposable
         Events.ExecutionChanged += OnExecutionChanged;
         Inbox.Changed += OnInboxChanged;
         Deliveries.Changed += OnDeliveryChanged;
+        _search = SearchFromLink;
+        _type = ListAddress.Parse<NotificationType>(TypeFromLink).Cast<NotificationType?>().FirstOrDefault();
+        _priority = ListAddress.Parse<NotificationPriority>(PriorityFromLink).Cast<NotificationPriority?>().FirstOrDefault();
+        _unreadOnly = UnreadOnlyFromLink == true;
+        _pageNumber = Math.Max(1, PageFromLink ?? 1);
         await LoadAsync();
     }
 
@@ -141,6 +159,11 @@ public sealed partial class NotificationList : IDisposable
     private async Task PageChangedAsync(int page)
     {
         _pageNumber = page;
+        Navigation.Show(new Dictionary<string, object?>
+        {
+            ["q"] = _search, ["type"] = _type?.ToString(), ["priority"] = _priority?.ToString(), ["unreadOnly"] = _unreadOnly,
+            ["page"] = ListAddress.Page(page),
+        });
         await LoadAsync();
     }
 

@@ -35,15 +35,31 @@ public sealed partial class WebhookEventList : IDisposable
     [Inject] public required WebhookEventFeed Feed { get; init; }
     [Inject] public required LiveDeskEvents Events { get; init; }
     [Inject] public required TimeProvider Time { get; init; }
+    [Inject] public required NavigationManager Navigation { get; init; }
+
+    // Every filter and the page are in the address, so a filtered view survives a reload and can be shared.
 
     /// <summary>A workflow to show the requests of: the editor links here.</summary>
     [SupplyParameterFromQuery(Name = "workflowId")] public Guid? WorkflowFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "source")] public string? SourceFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "status")] public string? StatusFromLink { get; set; }
+
+    [SupplyParameterFromQuery(Name = "q")] public string? SearchFromLink { get; set; }
+
+    /// <summary>The page shown, from 1.</summary>
+    [SupplyParameterFromQuery(Name = "page")] public int? PageFromLink { get; set; }
 
     private bool IsFiltered => _workflowId is not null || _source is not null || _status is not null || !string.IsNullOrWhiteSpace(_search);
 
     protected override async Task OnInitializedAsync()
     {
         _workflowId = WorkflowFromLink;
+        _source = string.IsNullOrWhiteSpace(SourceFromLink) ? null : SourceFromLink;
+        _status = WebhookEventsApi.Statuses.FirstOrDefault(s => string.Equals(s, StatusFromLink, StringComparison.OrdinalIgnoreCase));
+        _search = SearchFromLink;
+        _page = Math.Max(1, PageFromLink ?? 1);
         _reload = new ThrottledReload(LoadAsync, Time, TimeSpan.FromMilliseconds(500));
         await using (var db = await DbFactory.CreateDbContextAsync())
         {
@@ -99,15 +115,15 @@ public sealed partial class WebhookEventList : IDisposable
         return FirstPageAsync();
     }
 
-    private Task FirstPageAsync()
-    {
-        _page = 1;
-        return LoadAsync();
-    }
+    private Task FirstPageAsync() => PageAsync(1);
 
     private Task PageAsync(int page)
     {
         _page = page;
+        Navigation.Show(new Dictionary<string, object?>
+        {
+            ["workflowId"] = _workflowId, ["source"] = _source, ["status"] = _status, ["q"] = _search, ["page"] = ListAddress.Page(_page),
+        });
         return LoadAsync();
     }
 
