@@ -6,11 +6,38 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace AutomationDesk.Core.Persistence.Migrations
 {
     /// <inheritdoc />
-    public partial class pinned_PinnedOutputs : Migration
+    public partial class EditorAndRunPage : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "ApprovalStepId",
+                table: "Notifications",
+                type: "TEXT",
+                maxLength: 100,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "DecidedAt",
+                table: "Notifications",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "DecidedBy",
+                table: "Notifications",
+                type: "TEXT",
+                maxLength: 256,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Decision",
+                table: "Notifications",
+                type: "TEXT",
+                maxLength: 16,
+                nullable: true);
+
             migrationBuilder.CreateTable(
                 name: "PinnedStepOutputs",
                 columns: table => new
@@ -46,6 +73,22 @@ namespace AutomationDesk.Core.Persistence.Migrations
         {
             migrationBuilder.DropTable(
                 name: "PinnedStepOutputs");
+
+            migrationBuilder.DropColumn(
+                name: "ApprovalStepId",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "DecidedAt",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "DecidedBy",
+                table: "Notifications");
+
+            migrationBuilder.DropColumn(
+                name: "Decision",
+                table: "Notifications");
         }
     }
 }

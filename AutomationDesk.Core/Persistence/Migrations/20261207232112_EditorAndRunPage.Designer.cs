@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace AutomationDesk.Core.Persistence.Migrations
 {
     [DbContext(typeof(DeskDbContext))]
-    [Migration("20261207220000_AdminApi_NotificationApproval")]
-    partial class AdminApi_NotificationApproval
+    [Migration("20261207232112_EditorAndRunPage")]
+    partial class EditorAndRunPage
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -696,6 +696,38 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasIndex("UserId");
 
                     b.ToTable("NotificationReads");
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Pinned.PinnedStepOutput", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("OutputJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PinnedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SourceExecutionId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("StepId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("WorkflowId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkflowId", "StepId")
+                        .IsUnique();
+
+                    b.ToTable("PinnedStepOutputs");
                 });
 
             modelBuilder.Entity("AutomationDesk.Core.Records.CollectionRecord", b =>
@@ -1501,6 +1533,15 @@ namespace AutomationDesk.Core.Persistence.Migrations
                     b.HasOne("AutomationDesk.Core.Notifications.Notification", null)
                         .WithMany("Reads")
                         .HasForeignKey("NotificationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutomationDesk.Core.Pinned.PinnedStepOutput", b =>
+                {
+                    b.HasOne("AutomationDesk.Core.Workflows.Workflow", null)
+                        .WithMany()
+                        .HasForeignKey("WorkflowId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
