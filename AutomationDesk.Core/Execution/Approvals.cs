@@ -38,12 +38,13 @@ public sealed record PendingApproval(string StepId, string StepName, string Mess
 public sealed class Approvals(IDbContextFactory<DeskDbContext> dbFactory, IExecutionDispatcher dispatcher, IDeskEvents events, AuditTrail audit, TimeProvider time)
 {
     /// <exception cref="DeskProblemException">Not found, no approval waiting (conflict), or the person may not decide (forbidden).</exception>
-    public async Task<ExecutionSummary> DecideAsync(Guid executionId, ApprovalDecision decision, string? comment, Decider decider, CancellationToken ct)
+    /// <param name="stepId">The approval step to decide (a request in the bell names its own); null for the first one waiting.</param>
+    public async Task<ExecutionSummary> DecideAsync(Guid executionId, ApprovalDecision decision, string? comment, Decider decider, CancellationToken ct, string? stepId = null)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var execution = await db.Executions.Include(e => e.Steps).SingleOrDefaultAsync(e => e.Id == executionId, ct)
             ?? throw new DeskProblemException(ProblemKind.NotFound, "Execution not found", $"There is no execution {executionId}.");
-        var step = execution.Steps.OrderBy(s => s.Position).FirstOrDefault(IsUndecided);
+        var step = execution.Steps.OrderBy(s => s.Position).FirstOrDefault(s => IsUndecided(s) && (stepId is null || s.StepId == stepId));
         if (execution.Status != ExecutionStatus.Paused || step is null)
         {
             throw new DeskProblemException(ProblemKind.Conflict, "No approval is waiting",

@@ -61,10 +61,13 @@ public sealed class PinnedOutputs(IDbContextFactory<DeskDbContext> dbFactory, Au
             }
             pins.Add(new PinnedStepOutput { WorkflowId = workflowId, StepId = stepId, OutputJson = json, SourceExecutionId = executionId, PinnedAt = now });
         }
+        // The old pins are read and replaced in one write turn, so a step executed meanwhile cannot slip a pin in between.
+        await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
         db.PinnedStepOutputs.RemoveRange(await db.PinnedStepOutputs.Where(p => p.WorkflowId == workflowId).ToListAsync(ct));
         db.PinnedStepOutputs.AddRange(pins);
         audit.Record(db, actor, "workflow.pin", $"workflow:{workflowId}", new { executionId, steps = pins.Count - 1, skipped });
         await db.SaveChangesAsync(ct);
+        await write.CommitAsync(ct);
         return Compose(workflowId, pins, skipped);
     }
 
@@ -90,7 +93,10 @@ public sealed class PinnedOutputs(IDbContextFactory<DeskDbContext> dbFactory, Au
         Guid workflowId, string stepId, string? outputJson, string? triggerJson, Actor actor, string? failed, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var pin = outputJson is not null && outputJson.Length <= MaxOutputChars;
+        // Read and written in one write turn: two executions of one step at once update the pin one after the other
+        // instead of both inserting it.
+        await using var write = await DeskDatabase.BeginWriteAsync(db, ct);
+        var pin = outputJson is not null && outputJson.Length <= MaxOutputChars && stepId != TriggerKey;
         audit.Record(db, actor, "workflow.step.execute", $"workflow:{workflowId}", new { stepId, succeeded = failed is null, pinned = pin });
         if (pin)
         {
@@ -104,6 +110,7 @@ public sealed class PinnedOutputs(IDbContextFactory<DeskDbContext> dbFactory, Au
             }
         }
         await db.SaveChangesAsync(ct);
+        await write.CommitAsync(ct);
         return pin;
     }
 

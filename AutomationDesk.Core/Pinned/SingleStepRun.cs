@@ -111,6 +111,11 @@ public sealed class SingleStepRun(
         {
             throw DeskProblemException.InvalidField("definition", $"Not a workflow definition: {e.Message}");
         }
+        catch (Exception e) when (e is TemplateException or ArgumentException)
+        {
+            // A half-typed template (${}) or two steps with one id: the draft is being edited and cannot run yet.
+            throw DeskProblemException.InvalidField("definition", $"The draft cannot run yet: {e.Message} Fix the problems the editor lists first.");
+        }
     }
 
     private sealed record Outcome(JsonNode? Output, string? Failed, JsonNode? Input, IReadOnlyCollection<StepLogEntry> Logs);

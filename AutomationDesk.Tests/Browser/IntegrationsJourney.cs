@@ -82,6 +82,7 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
         await page.Locator("div[data-field='steps[2].config.to'] input").FillAsync("boss@example.com");
         await page.Locator("div[data-field='steps[2].config.subject'] input").FillAsync(Subject);
         await page.Locator("div[data-field='steps[2].config.body'] textarea").FillAsync("${steps.ai_prompt.output.text}");
+        await Assertions.Expect(page.Locator("div[data-field='steps[2].config.body'] textarea")).ToHaveValueAsync("${steps.ai_prompt.output.text}");
 
         await Assertions.Expect(page.GetByTestId("validation-summary")).ToHaveCountAsync(0);
         await BrowserDesk.SaveNewWorkflowAsync(page);

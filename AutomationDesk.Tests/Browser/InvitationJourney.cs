@@ -12,7 +12,7 @@ public sealed class InvitationJourney(BrowserDesk desk) : IClassFixture<BrowserD
         await admin.GotoAsync("/admin/users");
         await BrowserDesk.WaitForCircuitAsync(admin);
 
-        await admin.GetByTestId("new-email").Locator("input").FillAsync(email);
+        await admin.Locator("input[data-testid=new-email]").FillAsync(email);
         await admin.GetByTestId("invite-user").ClickAsync();
         var link = await admin.GetByTestId("password-link-url").InnerTextAsync();
         Assert.Contains("/account/set-password?token=", link, StringComparison.Ordinal);

@@ -46,6 +46,8 @@ public sealed class DurationTextTests
     [InlineData("15", "'15' needs a unit: 15s, 15m, 15h or 15d.")]
     [InlineData("h", "'h' is not a duration: use a number and a unit (90s, 15m, 2h, 1d, 1h30m) or hh:mm:ss.")]
     [InlineData("-PT5S", "'-PT5S' is not a duration: use a number and a unit (90s, 15m, 2h, 1d, 1h30m) or hh:mm:ss.")]
+    [InlineData("10675200d", "'10675200d' is longer than any duration the desk can keep (about 29,000 years).")]
+    [InlineData("99999999999h", "'99999999999h' is longer than any duration the desk can keep (about 29,000 years).")]
     public void Text_that_is_no_duration_is_named_with_the_forms_to_use(string typed, string message)
     {
         Assert.False(DurationText.TryParse(typed, out var value, out var error));

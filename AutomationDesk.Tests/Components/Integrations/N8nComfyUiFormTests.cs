@@ -22,11 +22,15 @@ public sealed class N8nComfyUiFormTests : DeskPageTest
         await Services.GetRequiredService<ConnectionStore>().CreateAsync(
             new ConnectionInput(name, type, new JsonObject { ["baseUrl"] = "http://127.0.0.1:5678" }, null), Actor.System, CancellationToken.None);
 
-    private (WorkflowDraft Draft, IRenderedComponent<CascadingValue<WorkflowDraft>> Cut) RenderForm(string type)
+    private (WorkflowDraft Draft, IRenderedComponent<CascadingValue<WorkflowDraft>> Cut) RenderForm(string type, bool showErrors = false)
     {
         Render<MudPopoverProvider>();
         var draft = new WorkflowDraft(Services.GetRequiredService<WorkflowDefinitionReader>(), Services.GetRequiredService<StepRegistry>());
         draft.AddStep(type);
+        if (showErrors)
+        {
+            draft.ShowAllErrors();
+        }
         var form = StepForm.FormFor(type)!;
         var cut = Render<CascadingValue<WorkflowDraft>>(p => p
             .Add(c => c.Value, draft)
@@ -105,10 +109,7 @@ public sealed class N8nComfyUiFormTests : DeskPageTest
     [Fact]
     public void ComfyUi_form_shows_core_s_error_at_the_workflow_field()
     {
-        var (draft, cut) = RenderForm("comfyui.prompt");
-
-        draft.ShowAllErrors();
-        cut.Find("div[data-field='steps[0].config.timeout'] input").Input("");
+        var (_, cut) = RenderForm("comfyui.prompt", showErrors: true);
 
         Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.workflow']").TextContent);
         Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.connection']").TextContent);

@@ -147,6 +147,22 @@ public sealed class EditorBarTests : DeskPageTest
     }
 
     [Fact]
+    public async Task Json_that_does_not_parse_is_unsaved_work_that_ctrl_s_refuses_and_leaving_asks_about()
+    {
+        var dialogs = Render<MudDialogProvider>();
+        var id = await SavedAsync("Kept");
+        var cut = RenderEditor(id);
+        cut.Find("[data-testid=json-editor] textarea").Change("{ \"name\": \"Typed\", ");
+
+        await cut.InvokeAsync(cut.Instance.SaveFromKeyboardAsync);
+        var stored = await Store.GetAsync(id, CancellationToken.None);
+        Assert.Equal(1, stored!["version"]!.GetValue<int>());
+
+        Navigation.NavigateTo("/workflows");
+        dialogs.WaitForAssertion(() => Assert.Contains("Leave without saving?", dialogs.Markup), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public void A_viewer_gets_no_ctrl_s_listener()
     {
         Auth.SetPolicies(DeskPolicies.Read);

@@ -80,6 +80,21 @@ public sealed class ApprovalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_two_approvals_waiting_side_by_side_the_one_named_is_decided()
+    {
+        var second = Approval("second");
+        second["dependsOn"] = new JsonArray();
+        var execution = await RunAsync(Workflow(Approval("first"), second));
+        Assert.All(execution.Steps, s => Assert.Equal(StepStatus.Waiting, s.Status));
+
+        await _desk.Get<Approvals>().DecideAsync(execution.Id, ApprovalDecision.Approve, null, Editor, CancellationToken.None, "second");
+
+        var decided = await _desk.ExecutionAsync(execution.Id);
+        Assert.Null(decided.Steps.Single(s => s.StepId == "first").OutputJson);
+        Assert.Contains("approve", decided.Steps.Single(s => s.StepId == "second").OutputJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rejecting_fails_the_step_and_the_run_with_the_comment()
     {
         var execution = await RunAsync(TwoSteps());

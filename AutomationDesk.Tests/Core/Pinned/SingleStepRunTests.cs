@@ -142,4 +142,20 @@ public sealed class SingleStepRunTests : IAsyncLifetime
         Assert.Equal(ProblemKind.NotFound, refused.Kind);
         Assert.Null(await steps.RunAsync(Guid.NewGuid(), "first", null, null, Editor, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_draft_with_a_half_typed_template_or_a_repeated_step_id_is_refused_in_words()
+    {
+        const string template = "${}";
+        await using var desk = await CoreDesk.StartAsync();
+        var workflowId = await desk.SaveAsync(Workflow(Transform("first", 1)));
+        var steps = desk.Get<SingleStepRun>();
+
+        var halfTyped = await Assert.ThrowsAsync<DeskProblemException>(() =>
+            steps.RunAsync(workflowId, "first", Workflow(Transform("first", template)), null, Editor, CancellationToken.None));
+        var repeated = await Assert.ThrowsAsync<DeskProblemException>(() =>
+            steps.RunAsync(workflowId, "first", Workflow(Transform("first", 1), Transform("first", 2)), null, Editor, CancellationToken.None));
+
+        Assert.All(new[] { halfTyped, repeated }, refused => Assert.Contains("The draft cannot run yet", refused.Message, StringComparison.Ordinal));
+    }
 }

@@ -34,13 +34,21 @@ public sealed class BrowserTimeZone(IJSRuntime js)
 
     private async Task AskAsync()
     {
-        // Intl.DateTimeFormat() gives a formatter; its resolvedOptions() names the zone, e.g. "Europe/Berlin".
-        await using var format = await js.InvokeAsync<IJSObjectReference>("Intl.DateTimeFormat");
-        var options = format is null ? null : await format.InvokeAsync<ResolvedOptions?>("resolvedOptions");
-        if (options?.TimeZone is { Length: > 0 } name && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone))
+        try
         {
-            Zone = zone;
-            Changed?.Invoke();
+            // Intl.DateTimeFormat() gives a formatter; its resolvedOptions() names the zone, e.g. "Europe/Berlin".
+            await using var format = await js.InvokeAsync<IJSObjectReference>("Intl.DateTimeFormat");
+            var options = format is null ? null : await format.InvokeAsync<ResolvedOptions?>("resolvedOptions");
+            if (options?.TimeZone is { Length: > 0 } name && TimeZoneInfo.TryFindSystemTimeZoneById(name, out var zone))
+            {
+                Zone = zone;
+                Changed?.Invoke();
+            }
+        }
+#pragma warning disable CA1031 // A browser that cannot answer (or a circuit going away) leaves times in UTC; it must not end the page.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 

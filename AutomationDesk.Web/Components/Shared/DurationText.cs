@@ -49,13 +49,19 @@ public static partial class DurationText
         var parts = Part().Matches(trimmed);
         if (parts.Count > 0 && string.Concat(parts.Select(p => p.Value)) == trimmed)
         {
-            var total = TimeSpan.Zero;
+            // Added up in ticks as a double, so a huge count is refused in words instead of overflowing TimeSpan.
+            var ticks = 0d;
             foreach (Match part in parts)
             {
                 var unit = Units.Single(u => string.Equals(u.Unit, part.Groups["unit"].Value, StringComparison.OrdinalIgnoreCase)).Length;
-                total += unit * double.Parse(part.Groups["count"].Value, CultureInfo.InvariantCulture);
+                ticks += unit.Ticks * double.Parse(part.Groups["count"].Value, CultureInfo.InvariantCulture);
             }
-            value = total;
+            if (ticks >= TimeSpan.MaxValue.Ticks)
+            {
+                error = $"'{trimmed}' is longer than any duration the desk can keep (about 29,000 years).";
+                return false;
+            }
+            value = TimeSpan.FromTicks((long)ticks);
             return true;
         }
         error = $"'{trimmed}' is not a duration: use {Forms}.";

@@ -65,6 +65,9 @@ public sealed class WorkflowDraft(WorkflowDefinitionReader reader, StepRegistry 
     /// <summary>The draft as it is now was just saved.</summary>
     public void MarkSaved() => _saved = (JsonObject)Root.DeepClone();
 
+    /// <summary>Marks <paramref name="sent"/> (a copy of the draft taken when the save began) as what is stored.</summary>
+    public void MarkSaved(JsonObject sent) => _saved = sent;
+
     /// <summary>After a Save attempt every error shows, touched or not.</summary>
     public void ShowAllErrors()
     {

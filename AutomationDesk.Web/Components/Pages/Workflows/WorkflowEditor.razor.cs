@@ -182,8 +182,16 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
 
     private void OnHintsChanged(TemplateHints hints) => _hints = hints with { Secrets = _secrets, GlobalVars = _globalVars };
 
+    /// <summary>Changes not saved, counting JSON typed in the JSON tab that does not parse (the draft keeps its last good state).</summary>
+    private bool HasUnsavedWork => _draft.HasUnsavedChanges || _jsonError is not null;
+
     private async Task SaveAsync()
     {
+        if (_jsonError is not null)
+        {
+            Snackbar.Add($"Not saved: the JSON tab holds text that is not JSON ({_jsonError}). Fix it or undo it first.", Severity.Warning);
+            return;
+        }
         if (_draft.Definition is null)
         {
             _draft.ShowAllErrors();
@@ -194,7 +202,9 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
         try
         {
             var actor = await ActorAsync();
-            var json = _draft.Root.ToJsonString();
+            // What is sent is what counts as saved: edits typed while the save is on its way stay unsaved.
+            var sent = (JsonObject)_draft.Root.DeepClone();
+            var json = sent.ToJsonString();
             var saved = Id is { } id ? await Store.UpdateAsync(id, json, actor, CancellationToken.None) : await Store.CreateAsync(json, actor, CancellationToken.None);
             if (saved is null)
             {
@@ -202,7 +212,7 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
                 return;
             }
             var savedId = saved["id"]!.GetValue<Guid>();
-            _draft.MarkSaved();
+            _draft.MarkSaved(sent);
             Snackbar.Add($"Saved '{saved["name"]}' as version {saved["version"]}.", Severity.Success);
             if (Id is null)
             {
@@ -227,7 +237,7 @@ public sealed partial class WorkflowEditor : IAsyncDisposable
     /// <summary>Asks before leaving a draft with unsaved changes; a link, the back button and the nav all come here.</summary>
     private async Task ConfirmLeavingAsync(LocationChangingContext context)
     {
-        if (!_draft.HasUnsavedChanges)
+        if (!HasUnsavedWork)
         {
             return;
         }
