@@ -19,13 +19,17 @@ public sealed class DashboardJobNameTests(DeskApp desk)
         ["steps"] = new JsonArray { new JsonObject { ["id"] = "say", ["type"] = "transform", ["config"] = new JsonObject { ["value"] = "hello" } } },
     };
 
-    /// <summary>The Hangfire job that carried a run: it is processing or succeeded once the run is final.</summary>
+    /// <summary>
+    /// The Hangfire job that carried a run: processing or succeeded once the run is final. The desk is shared by many
+    /// test classes, so every succeeded job is searched, not only the newest few hundred.
+    /// </summary>
     private string JobOf(Guid executionId)
     {
         var monitor = desk.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var jobs = monitor.SucceededJobs(0, 500).Select(j => (j.Key, j.Value.Job))
+        var succeeded = (int)Math.Max(monitor.SucceededListCount(), 1);
+        var jobs = monitor.SucceededJobs(0, succeeded).Select(j => (j.Key, j.Value.Job))
             .Concat(monitor.ProcessingJobs(0, 500).Select(j => (j.Key, j.Value.Job)));
-        return jobs.Single(j => j.Job?.Type == typeof(ExecutionJob) && j.Job.Args.OfType<Guid>().FirstOrDefault() == executionId).Key;
+        return jobs.First(j => j.Job?.Type == typeof(ExecutionJob) && j.Job.Args.OfType<Guid>().FirstOrDefault() == executionId).Key;
     }
 
     [Fact]
