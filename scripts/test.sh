@@ -36,5 +36,17 @@ count() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo
 total=$(count total); executed=$(count executed); passed=$(count passed)
 failed=$(( $(count failed) + $(count error) + $(count timeout) + $(count aborted) ))
 skipped=$(( total - executed ))
+# Name what failed, with the first lines of its message, so a long log still says it at its end.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed:"
+  awk '
+    /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+      match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); wanted = 1; lines = 0
+      print "  " name; next }
+    wanted && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+    wanted && inmsg { done = sub(/<\/Message>.*/, ""); if (lines++ < 4) print "    " $0; if (done) { inmsg = 0; wanted = 0 } }
+    /<\/UnitTestResult>/ { wanted = 0; inmsg = 0 }
+  ' "$trx"
+fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $code

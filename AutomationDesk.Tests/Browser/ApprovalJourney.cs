@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>A run that waits for a person: the run page asks, the person approves or rejects, the run goes on live.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class ApprovalJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private const string Refund = """

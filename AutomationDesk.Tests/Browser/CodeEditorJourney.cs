@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>The JSON tab's code editor: highlighted, bound to the form, and served entirely by the desk.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class CodeEditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     [Fact]

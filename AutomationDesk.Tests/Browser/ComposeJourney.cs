@@ -8,6 +8,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>Composing work in the browser: a loop over a sub-workflow built with the forms, watched live as its items end.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class ComposeJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private const string ItemWorkflow = "Handle one order";

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 
 namespace AutomationDesk.Tests.Browser;
 
+[Collection(BrowserCollection.Name)]
 public sealed class EditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };

@@ -6,6 +6,7 @@ using MudBlazor;
 
 namespace AutomationDesk.Tests.Browser;
 
+[Collection(BrowserCollection.Name)]
 public sealed class GraphJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };

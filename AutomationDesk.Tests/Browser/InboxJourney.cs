@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 
 namespace AutomationDesk.Tests.Browser;
 
+[Collection(BrowserCollection.Name)]
 public sealed class InboxJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private static readonly LocatorAssertionsToHaveCountOptions Patience = new() { Timeout = 30_000 };

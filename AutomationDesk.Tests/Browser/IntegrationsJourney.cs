@@ -13,6 +13,7 @@ namespace AutomationDesk.Tests.Browser;
 /// built in the editor's forms that fetches orders over HTTP, has the AI summarise them and mails the summary; run from
 /// the list and watched to success on its run page, with the mail at the server.
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private const string Name = "Morning orders summary";
@@ -75,13 +76,13 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
 
         await page.Locator("[data-testid='add-step-ai.prompt']").ClickAsync();
         await ChooseAsync(page, page.Locator("div[data-field='steps[1].config.connection'] [data-testid=step-connection]"), "assistant");
-        await FillKeptAsync(page.Locator("div[data-field='steps[1].config.prompt'] textarea"), "Summarise: ${steps.http_request.output.body}");
+        await FillAndKeepAsync(page.Locator("div[data-field='steps[1].config.prompt'] textarea"), "Summarise: ${steps.http_request.output.body}");
 
         await page.Locator("[data-testid='add-step-email.send']").ClickAsync();
         await ChooseAsync(page, page.Locator("div[data-field='steps[2].config.connection'] [data-testid=step-connection]"), "mail");
         await page.Locator("div[data-field='steps[2].config.to'] input").FillAsync("boss@example.com");
         await page.Locator("div[data-field='steps[2].config.subject'] input").FillAsync(Subject);
-        await FillKeptAsync(page.Locator("div[data-field='steps[2].config.body'] textarea"), "${steps.ai_prompt.output.text}");
+        await FillAndKeepAsync(page.Locator("div[data-field='steps[2].config.body'] textarea"), "${steps.ai_prompt.output.text}");
 
         await Assertions.Expect(page.GetByTestId("validation-summary")).ToHaveCountAsync(0);
         await BrowserDesk.SaveNewWorkflowAsync(page);
@@ -117,21 +118,14 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
     }
 
     /// <summary>
-    /// Fills a field of a step card that was just added and checks a moment later that the page still shows the text. On
-    /// the merged editor a fill into a card added an instant before was sometimes undone by the card's next render (seen
-    /// about once in five runs; the cause is not found yet and is noted on the issue); the text is then filled again.
+    /// Fills a field of a card added an instant before and checks, after the page has had time for its next renders,
+    /// that the text stayed. It used to be undone about once in five runs: the JSON tab's editor echoed back the text
+    /// it was given as if it had been typed, and an older definition replaced the newer one.
     /// </summary>
-    private static async Task FillKeptAsync(ILocator field, string text)
+    private static async Task FillAndKeepAsync(ILocator field, string text)
     {
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            await field.FillAsync(text);
-            await Task.Delay(700);
-            if (await field.InputValueAsync() == text)
-            {
-                return;
-            }
-        }
+        await field.FillAsync(text);
+        await Task.Delay(700);
         await Assertions.Expect(field).ToHaveValueAsync(text);
     }
 

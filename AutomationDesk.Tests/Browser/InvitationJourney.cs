@@ -2,6 +2,7 @@ using Microsoft.Playwright;
 
 namespace AutomationDesk.Tests.Browser;
 
+[Collection(BrowserCollection.Name)]
 public sealed class InvitationJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     [Fact]

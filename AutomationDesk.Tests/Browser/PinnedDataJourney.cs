@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>Build from real data: a test run pins the outputs, one step runs again alone, a field is picked from its output.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class PinnedDataJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 20_000 };

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>Running with input from the list and again from the run page; the top bar and lists on a 390-px phone.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class RunWithInputJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Live = new() { Timeout = 15_000 };

@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>Watching runs: the executions list, one run's page and the dashboard, in a real browser.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class RunsJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private const string Greeting = """

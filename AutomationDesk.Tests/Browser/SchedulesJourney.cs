@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 
 namespace AutomationDesk.Tests.Browser;
 
+[Collection(BrowserCollection.Name)]
 public sealed class SchedulesJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Patience = new() { Timeout = 15_000 };

@@ -4,6 +4,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>Nothing lost: leaving a half-built workflow asks first, and Ctrl+S saves it without the browser's save dialog.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class UnsavedChangesJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     [Fact]

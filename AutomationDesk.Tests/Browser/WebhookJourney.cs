@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 namespace AutomationDesk.Tests.Browser;
 
 /// <summary>A webhook workflow built in the editor, called from outside, watched live in the executions and webhook events lists.</summary>
+[Collection(BrowserCollection.Name)]
 public sealed class WebhookJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 {
     private const string Name = "Journey webhook greeting";

@@ -111,7 +111,11 @@ public sealed class N8nComfyUiFormTests : DeskPageTest
     {
         var (_, cut) = RenderForm("comfyui.prompt", showErrors: true);
 
-        Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.workflow']").TextContent);
-        Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.connection']").TextContent);
+        // The connection picker loads its list after the first render and renders again: read the settled form.
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.workflow']").TextContent);
+            Assert.Contains("Required.", cut.Find("div[data-field='steps[0].config.connection']").TextContent);
+        });
     }
 }
