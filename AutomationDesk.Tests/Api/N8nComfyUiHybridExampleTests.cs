@@ -44,24 +44,10 @@ public sealed class N8nComfyUiHybridExampleTests : IAsyncLifetime
         await ((IAsyncLifetime)Desk).DisposeAsync();
     }
 
-    /// <summary>The example file in the repository, found from the test's output folder.</summary>
-    private static string ExampleJson()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            var example = Path.Combine(folder.FullName, "docs", "examples", "hybrid-n8n-comfyui.json");
-            if (File.Exists(example))
-            {
-                return File.ReadAllText(example);
-            }
-        }
-        throw new FileNotFoundException("docs/examples/hybrid-n8n-comfyui.json is not above the test's output folder.");
-    }
-
     [Fact]
     public async Task N8n_then_ComfyUi_example_imports_as_written_and_its_image_is_the_run_s_artifact()
     {
-        using var import = await Desk.Editor.PostTextAsync("/api/v1/workflows/import", ExampleJson());
+        using var import = await Desk.Editor.PostTextAsync("/api/v1/workflows/import", RepositoryFiles.Read("docs/examples/hybrid-n8n-comfyui.json"));
         var imported = (await import.JsonAsync(HttpStatusCode.OK))["workflows"]![0]!;
         var workflowId = ApiAnswers.V7(imported["id"]);
         var token = (string)(await Desk.Editor.GetJsonAsync($"/api/v1/workflows/{workflowId}/webhook"))["token"]!;

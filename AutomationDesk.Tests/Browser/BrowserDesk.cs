@@ -51,6 +51,28 @@ public sealed partial class BrowserDesk : WebApplicationFactory<Program>, IAsync
         });
     }
 
+    /// <summary>
+    /// With <c>DESK_SCREENSHOTS</c> set to a folder, saves the page there (the README's pictures come from these runs:
+    /// <c>DESK_SCREENSHOTS=$PWD/docs</c>); otherwise does nothing. A tall viewport rather than a full-page capture, which
+    /// repeats the fixed app bar mid-page.
+    /// </summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is not { Length: > 0 } folder)
+        {
+            return;
+        }
+        Directory.CreateDirectory(folder);
+        var viewport = page.ViewportSize;
+        await page.SetViewportSizeAsync(1280, 1600);
+        await page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), Animations = ScreenshotAnimations.Disabled });
+        if (viewport is not null)
+        {
+            await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        }
+    }
+
     /// <summary>A fresh page signed in as the admin, on the dashboard with its circuit live.</summary>
     public async Task<IPage> SignedInPageAsync()
     {

@@ -32,7 +32,7 @@ public sealed class EditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
         await title.FillAsync("Hello ${steps.transform.output.who}");
 
         await Assertions.Expect(page.GetByTestId("validation-summary")).ToHaveCountAsync(0);
-        await ScreenshotAsync(page, "workflow-editor.png");
+        await BrowserDesk.ScreenshotAsync(page, "workflow-editor.png");
         await BrowserDesk.SaveNewWorkflowAsync(page);
         await Assertions.Expect(page.GetByTestId("workflow-version")).ToHaveTextAsync("v1");
 
@@ -80,15 +80,4 @@ public sealed class EditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
         await Assertions.Expect(page.GetByTestId("test-run")).ToHaveCountAsync(0);
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            // A tall viewport instead of a full-page capture, which repeats the fixed app bar mid-page.
-            await page.SetViewportSizeAsync(1280, 2000);
-            await page.EvaluateAsync("() => window.scrollTo(0, 0)");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
-        }
-    }
 }

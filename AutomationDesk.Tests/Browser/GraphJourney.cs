@@ -1,6 +1,10 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Auditing;
+using AutomationDesk.Core.Connections;
+using AutomationDesk.Tests.Support;
 using AutomationDesk.Web.Components.Shared;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MudBlazor;
 
@@ -44,5 +48,47 @@ public sealed class GraphJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 
         await Assertions.Expect(failed).ToHaveAttributeAsync("data-colour", RunStatusColors.CssOf(Color.Error), Live);
         await Assertions.Expect(page.Locator("[data-testid=graph-node][data-step-id=after]")).ToHaveAttributeAsync("data-status", "Not run", Live);
+    }
+
+    /// <summary>
+    /// The README's hybrid example (n8n writes a prompt, ComfyUI draws it) run through its webhook against a fake n8n and
+    /// a fake ComfyUI: its run page draws both nodes green and shows ComfyUI's image, loaded from the desk.
+    /// </summary>
+    [Fact]
+    public async Task The_run_page_of_the_hybrid_example_shows_its_graph_green_and_comfyui_s_image()
+    {
+        await using var n8n = await FakeN8nServer.StartAsync();
+        n8n.Answer = request => new JsonObject { ["prompt"] = $"watercolor painting of {JsonNode.Parse(request.Text)!["idea"]}" };
+        await using var comfy = await FakeComfyUiServer.StartAsync();
+        var connections = desk.Services.GetRequiredService<ConnectionStore>();
+        await connections.CreateAsync(new ConnectionInput("n8n", "n8n", new JsonObject { ["baseUrl"] = n8n.BaseUrl, ["allowPrivateNetwork"] = true }, null), Actor.System, CancellationToken.None);
+        await connections.CreateAsync(new ConnectionInput("comfy", "comfyui", new JsonObject { ["baseUrl"] = comfy.BaseUrl, ["allowPrivateNetwork"] = true }, null), Actor.System, CancellationToken.None);
+        using var api = desk.ApiClient();
+        using var import = await api.PostAsync(new Uri("/api/v1/workflows/import", UriKind.Relative),
+            new StringContent(RepositoryFiles.Read("docs/examples/hybrid-n8n-comfyui.json"), System.Text.Encoding.UTF8, "application/json"));
+        import.EnsureSuccessStatusCode();
+        var workflowId = (string)(await import.Content.ReadFromJsonAsync<JsonObject>())!["workflows"]![0]!["id"]!;
+        var token = (string)(await api.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/workflows/{workflowId}/webhook", UriKind.Relative)))!["token"]!;
+        using var outside = new HttpClient { BaseAddress = desk.Address };
+        using var hook = await outside.PostAsJsonAsync(new Uri($"/api/webhooks/{workflowId}/{token}", UriKind.Relative), new JsonObject { ["idea"] = "a fox in the snow" });
+        hook.EnsureSuccessStatusCode();
+        var executionId = (string)(await hook.Content.ReadFromJsonAsync<JsonObject>())!["executionId"]!;
+        var page = await desk.SignedInPageAsync();
+
+        await page.GotoAsync($"/executions/{executionId}");
+        await BrowserDesk.WaitForCircuitAsync(page);
+
+        await Assertions.Expect(page.Locator("[data-testid=run-header] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", Live);
+        foreach (var step in new[] { "write_prompt", "render" })
+        {
+            await Assertions.Expect(page.Locator($"[data-testid=run-graph] [data-testid=graph-node][data-step-id={step}]"))
+                .ToHaveAttributeAsync("data-colour", RunStatusColors.CssOf(Color.Success), Live);
+        }
+        var thumbnail = page.GetByTestId("artifact-thumbnail");
+        await thumbnail.ScrollIntoViewIfNeededAsync();
+        await Assertions.Expect(thumbnail).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("img => img.complete && img.naturalWidth === 2", await thumbnail.ElementHandleAsync());
+        await Assertions.Expect(page.GetByTestId("artifact-name")).ToContainTextAsync(".png");
+        await BrowserDesk.ScreenshotAsync(page, "run-page-artifacts.png");
     }
 }

@@ -62,7 +62,7 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
         await Assertions.Expect(assistant).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await assistant.GetByTestId("test").ClickAsync();
         await Assertions.Expect(assistant.GetByTestId("test-result")).ToHaveAttributeAsync("data-ok", "true", Live);
-        await ScreenshotAsync(page, "connections.png");
+        await BrowserDesk.ScreenshotAsync(page, "connections.png");
 
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         await page.GetByTestId("new-workflow").ClickAsync();
@@ -103,7 +103,7 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
         await Assertions.Expect(email).ToHaveAttributeAsync("data-step-status", "Succeeded");
         await email.Locator(".mud-expand-panel-header").ClickAsync();
         await Assertions.Expect(email.GetByTestId("step-input")).ToContainTextAsync(Answer, Patience);
-        await ScreenshotAsync(page, "run-ai-email.png");
+        await BrowserDesk.ScreenshotAsync(page, "run-ai-email.png");
 
         var (request, authorization) = Assert.Single(ai.Requests);
         Assert.Equal($"Bearer {ai.ApiKey}", authorization);
@@ -142,15 +142,4 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
         await page.Locator(".mud-popover-open .mud-list-item").GetByText(option, new() { Exact = true }).ClickAsync();
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
-            // A tall viewport instead of a full-page capture, which repeats the fixed app bar mid-page.
-            await page.SetViewportSizeAsync(1280, 1600);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name), Animations = ScreenshotAnimations.Disabled });
-        }
-    }
 }

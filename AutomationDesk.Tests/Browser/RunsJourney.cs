@@ -28,14 +28,14 @@ public sealed class RunsJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
 
         var row = page.Locator($"[data-testid=execution-link][data-execution-id='{executionId}']");
         await Assertions.Expect(row).ToBeVisibleAsync(new() { Timeout = 15_000 });
-        await page.ScreenshotAsync(new() { Path = ScreenshotPath("executions.png"), FullPage = true });
+        await BrowserDesk.ScreenshotAsync(page, "executions.png");
         await row.ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-header] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = 15_000 });
         var step = page.Locator("[data-testid=step][data-step-id=greet]");
         await step.Locator(".mud-expand-panel-header").ClickAsync();
         await Assertions.Expect(step.GetByTestId("step-output")).ToContainTextAsync("\"ada\"");
         await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("HELLO ada");
-        await page.ScreenshotAsync(new() { Path = ScreenshotPath("run-page.png"), FullPage = true });
+        await BrowserDesk.ScreenshotAsync(page, "run-page.png");
     }
 
     [Fact]
@@ -50,15 +50,74 @@ public sealed class RunsJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
         await Assertions.Expect(page.Locator("[data-testid=stats-24h] [data-testid=count-Succeeded]")).ToBeVisibleAsync(new() { Timeout = 15_000 });
         await Assertions.Expect(page.GetByTestId("runs-per-hour").Locator("svg").First).ToBeVisibleAsync();
         Assert.NotEqual(Guid.Empty, executionId);
-        await page.ScreenshotAsync(new() { Path = ScreenshotPath("dashboard.png"), FullPage = true });
+        await BrowserDesk.ScreenshotAsync(page, "dashboard.png");
     }
 
-    private static string ScreenshotPath(string name)
+    [Fact]
+    public async Task A_filtered_executions_list_keeps_its_filters_and_page_through_a_reload()
     {
-        var folder = Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is { Length: > 0 } configured ? configured : AppContext.BaseDirectory;
-        Directory.CreateDirectory(folder);
-        return Path.Combine(folder, name);
+        using var api = desk.ApiClient();
+        const string name = "Filtered greeting";
+        var workflowId = await SaveAsync(api, Greeting.Replace("\"Greeting\"", $"\"{name}\"", StringComparison.Ordinal));
+        // Without "who" the first template names a path the trigger does not have: the run fails. 27 failed runs fill a
+        // page of 25 and two rows of the next; one succeeded run of the same workflow must stay out of the filtered view.
+        var failed = new List<Guid>();
+        for (var i = 0; i < 27; i++)
+        {
+            failed.Add(await StartAsync(api, workflowId, new JsonObject()));
+        }
+        await StartAsync(api, workflowId, new JsonObject { ["who"] = "kept out" });
+        foreach (var id in failed)
+        {
+            await WaitForStatusAsync(api, id, "Failed");
+        }
+
+        var page = await desk.SignedInPageAsync();
+        await page.GotoAsync("/executions");
+        await BrowserDesk.WaitForCircuitAsync(page);
+        await page.Locator("input[data-testid=filter-text], [data-testid=filter-text] input").FillAsync(name);
+        await page.GetByTestId("filter-status").ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").GetByText("Failed", new() { Exact = true }).ClickAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await page.WaitForURLAsync(url => url.Contains("status=Failed", StringComparison.Ordinal) && url.Contains("q=Filtered", StringComparison.Ordinal));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("page=2", StringComparison.Ordinal));
+        await ExpectFailedRowsAsync(page, 2);
+        var address = page.Url;
+
+        await page.ReloadAsync();
+        await BrowserDesk.WaitForCircuitAsync(page);
+
+        Assert.Equal(address, page.Url);
+        await ExpectFailedRowsAsync(page, 2);
+        await Assertions.Expect(page.Locator("input[data-testid=filter-text], [data-testid=filter-text] input")).ToHaveValueAsync(name);
+        await Assertions.Expect(page.Locator("input[data-testid=filter-status]")).ToHaveValueAsync("Failed");
+        await Assertions.Expect(page.GetByTestId("executions-table")).ToContainTextAsync("26-27 of 27");
     }
+
+    /// <summary>The table shows exactly <paramref name="count"/> rows, every one a failed run of the filtered workflow.</summary>
+    private static async Task ExpectFailedRowsAsync(IPage page, int count)
+    {
+        var rows = page.GetByTestId("executions-table").Locator("tbody tr");
+        await Assertions.Expect(rows).ToHaveCountAsync(count, new() { Timeout = 15_000 });
+        await Assertions.Expect(rows.Locator("[data-testid=run-status][data-status=Failed]")).ToHaveCountAsync(count);
+        await Assertions.Expect(rows.Filter(new() { HasText = "Filtered greeting" })).ToHaveCountAsync(count);
+    }
+
+    private static async Task WaitForStatusAsync(HttpClient api, Guid executionId, string status)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            var run = await api.GetFromJsonAsync<JsonObject>(new Uri($"/api/v1/executions/{executionId}", UriKind.Relative));
+            if ((string?)run!["status"] == status)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Run {executionId} did not become {status} within 30 s.");
+    }
+
 
     private static async Task<Guid> SaveAsync(HttpClient api, string json)
     {

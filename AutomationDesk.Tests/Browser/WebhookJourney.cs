@@ -30,7 +30,7 @@ public sealed class WebhookJourney(BrowserDesk desk) : IClassFixture<BrowserDesk
         await Assertions.Expect(urlElement).ToContainTextAsync("/api/webhooks/", new() { Timeout = 15_000 });
         var url = new Uri((await urlElement.TextContentAsync())!.Trim());
         Assert.Equal(desk.Address.Authority, url.Authority);
-        await ScreenshotAsync(page, "webhook-editor.png");
+        await BrowserDesk.ScreenshotAsync(page, "webhook-editor.png");
 
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Executions", Exact = true }).ClickAsync();
         await page.GetByTestId("executions-table").WaitForAsync(new() { Timeout = 15_000 });
@@ -47,18 +47,10 @@ public sealed class WebhookJourney(BrowserDesk desk) : IClassFixture<BrowserDesk
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Webhook events", Exact = true }).ClickAsync();
         var eventRow = page.GetByTestId("webhook-event-row").Filter(new() { HasText = Name });
         await Assertions.Expect(eventRow).ToHaveAttributeAsync("data-status", "accepted", Live);
-        await ScreenshotAsync(page, "webhook-events.png");
+        await BrowserDesk.ScreenshotAsync(page, "webhook-events.png");
         await eventRow.GetByTestId("open-event").ClickAsync();
         await Assertions.Expect(page.GetByTestId("event-body")).ToContainTextAsync("\"name\": \"Ada\"", new() { Timeout = 15_000 });
-        await ScreenshotAsync(page, "webhook-event.png");
+        await BrowserDesk.ScreenshotAsync(page, "webhook-event.png");
     }
 
-    private static async Task ScreenshotAsync(IPage page, string name)
-    {
-        if (Environment.GetEnvironmentVariable("DESK_SCREENSHOTS") is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name) });
-        }
-    }
 }
