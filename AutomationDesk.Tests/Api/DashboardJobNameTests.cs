@@ -20,16 +20,25 @@ public sealed class DashboardJobNameTests(DeskApp desk)
     };
 
     /// <summary>
-    /// The Hangfire job that carried a run: processing or succeeded once the run is final. The desk is shared by many
-    /// test classes, so every succeeded job is searched, not only the newest few hundred.
+    /// The Hangfire job that carried a run. The run can be final a moment before its job leaves Processing for Succeeded,
+    /// and a job read between the two lists is in neither: both are read again until it shows (up to 10 s). The desk is
+    /// shared by many test classes, so every succeeded job is searched, not only the newest few hundred.
     /// </summary>
-    private string JobOf(Guid executionId)
+    private async Task<string> JobOfAsync(Guid executionId)
     {
         var monitor = desk.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
-        var succeeded = (int)Math.Max(monitor.SucceededListCount(), 1);
-        var jobs = monitor.SucceededJobs(0, succeeded).Select(j => (j.Key, j.Value.Job))
-            .Concat(monitor.ProcessingJobs(0, 500).Select(j => (j.Key, j.Value.Job)));
-        return jobs.First(j => j.Job?.Type == typeof(ExecutionJob) && j.Job.Args.OfType<Guid>().FirstOrDefault() == executionId).Key;
+        for (var attempt = 0; ; attempt++)
+        {
+            var succeeded = (int)Math.Max(monitor.SucceededListCount(), 1);
+            var jobs = monitor.ProcessingJobs(0, 500).Select(j => (j.Key, j.Value.Job))
+                .Concat(monitor.SucceededJobs(0, succeeded).Select(j => (j.Key, j.Value.Job)));
+            var found = jobs.FirstOrDefault(j => j.Job?.Type == typeof(ExecutionJob) && j.Job.Args.OfType<Guid>().FirstOrDefault() == executionId).Key;
+            if (found is not null || attempt == 100)
+            {
+                return found ?? throw new InvalidOperationException($"No processing or succeeded Hangfire job carries run {executionId}.");
+            }
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
@@ -39,7 +48,7 @@ public sealed class DashboardJobNameTests(DeskApp desk)
         var workflowId = ApiAnswers.V7((await Workflows.CreateAsync(desk.Editor, Manual(name)))["id"]);
         var run = await Workflows.RunAsync(desk.Editor, workflowId, new { });
 
-        var page = await desk.Admin.GetStringAsync($"/hangfire/jobs/details/{JobOf(ApiAnswers.V7(run["id"]))}");
+        var page = await desk.Admin.GetStringAsync($"/hangfire/jobs/details/{await JobOfAsync(ApiAnswers.V7(run["id"]))}");
 
         Assert.Contains($"Run: {name}", page, StringComparison.Ordinal);
         Assert.DoesNotContain("ExecutionJob.ExecuteAsync", page, StringComparison.Ordinal);
