@@ -1,10 +1,16 @@
 using System.ComponentModel.DataAnnotations;
+using AutomationDesk.Core.Persistence;
 
 namespace AutomationDesk.Core.Maintenance;
 
-/// <summary>When the dashboard warns that the database's disk is nearly full. Bound from the <c>Storage</c> section.</summary>
+/// <summary>Which database the desk uses, and when the dashboard warns that its disk is nearly full. Bound from the <c>Storage</c> section.</summary>
 public sealed class StorageOptions
 {
+    public const string Section = "Storage";
+
+    /// <summary>SQLite (one process, the default) or PostgreSQL (one database for several desk processes).</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
     /// <summary>Warn when less than this share of the volume is free (default 10%).</summary>
     [Range(0, 100)]
     public double LowDiskWarningPercent { get; set; } = 10;

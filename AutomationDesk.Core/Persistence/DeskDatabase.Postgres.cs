@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace AutomationDesk.Core.Persistence;
+
+/// <summary>PostgreSQL: the database that several desk processes share (<c>Storage:Provider=Postgres</c>).</summary>
+public static partial class DeskDatabase
+{
+    /// <summary>
+    /// PostgreSQL's migrations are generated from the same model as SQLite's, into their own assembly: EF Core keeps one
+    /// migration set per provider, and one context type's second set must live apart from the first.
+    /// </summary>
+    public const string PostgresMigrationsAssembly = "AutomationDesk.PostgresMigrations";
+
+    /// <summary>
+    /// The session advisory lock a desk process holds while it migrates: two nodes starting together would otherwise
+    /// both find the schema behind and both apply the same migration. The number is the desk's own ('desk' in ASCII);
+    /// nothing else in the database is expected to take it.
+    /// </summary>
+    public const long MigrationLock = 0x6465736B;
+
+    private static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+
+    /// <summary>
+    /// Migrates under <see cref="MigrationLock"/>, taken and let go on the one connection the migration runs on (a session
+    /// lock belongs to its connection). A second node waits for the first one's migration, then finds nothing left to
+    /// apply. The database itself must exist: the lock needs a connection to it.
+    /// </summary>
+    private static async Task MigratePostgresAsync(DeskDbContext db, CancellationToken ct)
+    {
+        var log = db.GetService<ILoggerFactory>().CreateLogger("AutomationDesk.Database");
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLock})", ct);
+            try
+            {
+                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+                if (pending.Count > 0)
+                {
+                    log.LogInformation("Migrating the PostgreSQL database: {Migrations}", string.Join(", ", pending));
+                    await db.Database.MigrateAsync(ct);
+                }
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}
