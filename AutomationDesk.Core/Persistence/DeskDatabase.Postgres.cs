@@ -24,34 +24,60 @@ public static partial class DeskDatabase
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
 
     /// <summary>
-    /// Migrates under <see cref="MigrationLock"/>, taken and let go on the one connection the migration runs on (a session
-    /// lock belongs to its connection). A second node waits for the first one's migration, then finds nothing left to
-    /// apply. The database itself must exist: the lock needs a connection to it.
+    /// Migrates under <see cref="MigrationLock"/> (see <see cref="StartTurnAsync"/>). A second node waits for the first
+    /// one's migration, then finds nothing left to apply. The database itself must exist: the lock needs a connection to it.
     /// </summary>
     private static async Task MigratePostgresAsync(DeskDbContext db, CancellationToken ct)
     {
         var log = db.GetService<ILoggerFactory>().CreateLogger("AutomationDesk.Database");
+        await using (await StartTurnAsync(db, ct))
+        {
+            var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+            if (pending.Count > 0)
+            {
+                log.LogInformation("Migrating the PostgreSQL database: {Migrations}", string.Join(", ", pending));
+                await db.Database.MigrateAsync(ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One desk process at a time through start-up work that checks and then writes (migrating, making the roles and the
+    /// first admin): on PostgreSQL the session advisory lock <see cref="MigrationLock"/>, taken on <paramref name="db"/>'s
+    /// connection, which stays open until dispose lets the lock go (a session lock belongs to its connection; it is
+    /// reentrant, so the migration inside takes it again). On SQLite, one process owns the file: nothing to take.
+    /// </summary>
+    public static async Task<IAsyncDisposable> StartTurnAsync(DeskDbContext db, CancellationToken ct)
+    {
+        if (db.Database.IsSqlite())
+        {
+            return new HeldTurn(null);
+        }
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLock})", ct);
+        }
+        catch
+        {
+            await db.Database.CloseConnectionAsync();
+            throw;
+        }
+        return new AdvisoryLock(db);
+    }
+
+    private sealed class AdvisoryLock(DeskDbContext db) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
             try
-            {
-                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-                if (pending.Count > 0)
-                {
-                    log.LogInformation("Migrating the PostgreSQL database: {Migrations}", string.Join(", ", pending));
-                    await db.Database.MigrateAsync(ct);
-                }
-            }
-            finally
             {
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLock})", CancellationToken.None);
             }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
         }
     }
 }
