@@ -31,7 +31,7 @@ public static class DeskCoreServices
     public static IServiceCollection AddDeskCore(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Desk") ?? "Data Source=data/automationdesk.db";
-        var provider = configuration.GetSection(StorageOptions.Section).GetValue(nameof(StorageOptions.Provider), StorageProvider.Sqlite);
+        var provider = StorageOptions.ProviderOf(configuration);
         services.AddPooledDbContextFactory<DeskDbContext>(options => DeskDatabase.Configure(options, connectionString, provider));
         // Identity's stores and Data Protection's key store want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContext());

@@ -129,7 +129,7 @@ public static class DeskWebServices
     /// </summary>
     private static JobStorage JobStorageFor(IConfiguration configuration)
     {
-        if (configuration.GetSection(StorageOptions.Section).GetValue(nameof(StorageOptions.Provider), StorageProvider.Sqlite) != StorageProvider.Postgres)
+        if (StorageOptions.ProviderOf(configuration) != StorageProvider.Postgres)
         {
             return new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
         }

@@ -1,3 +1,4 @@
+using AutomationDesk.Core.Maintenance;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Settings;
 using AutomationDesk.Tests.Api;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,6 +28,25 @@ public sealed class StoreMigrationTests : IDisposable
         DeskDatabase.Configure(options, connectionString, provider);
         options.UseLoggerFactory(NullLoggerFactory.Instance);
         return new DeskDbContext(options.Options);
+    }
+
+    [Theory]
+    [InlineData(null, StorageProvider.Sqlite)]
+    [InlineData("Sqlite", StorageProvider.Sqlite)]
+    [InlineData("Postgres", StorageProvider.Postgres)]
+    [InlineData("postgres", StorageProvider.Postgres)]
+    public void The_provider_is_read_from_storage_provider(string? value, StorageProvider expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = value }).Build();
+        Assert.Equal(expected, StorageOptions.ProviderOf(configuration));
+    }
+
+    [Fact]
+    public void A_provider_the_desk_does_not_know_is_refused_in_words()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Provider"] = "PostgreSQL" }).Build();
+        var refused = Assert.Throws<InvalidOperationException>(() => StorageOptions.ProviderOf(configuration));
+        Assert.Equal("Storage:Provider is \"PostgreSQL\": it must be Sqlite or Postgres.", refused.Message);
     }
 
     [Fact]
