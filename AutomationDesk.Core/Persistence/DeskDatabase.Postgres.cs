@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace AutomationDesk.Core.Persistence;
 
@@ -20,8 +21,21 @@ public static partial class DeskDatabase
     /// </summary>
     public const long MigrationLock = 0x6465736B;
 
-    private static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString) =>
+    private static void ConfigurePostgres(DbContextOptionsBuilder options, string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException e)
+        {
+            // Most often the SQLite default left in place: "Data Source=data/automationdesk.db".
+            throw new InvalidOperationException(
+                $"Storage:Provider is Postgres, but ConnectionStrings:Desk is not a PostgreSQL connection string ({e.Message}). " +
+                "Set it to, for example, Host=db;Database=automationdesk;Username=desk;Password=…", e);
+        }
         options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+    }
 
     /// <summary>
     /// Migrates under <see cref="MigrationLock"/> (see <see cref="StartTurnAsync"/>). A second node waits for the first

@@ -50,6 +50,13 @@ public sealed class StoreMigrationTests : IDisposable
     }
 
     [Fact]
+    public void A_sqlite_connection_string_for_postgres_is_refused_in_words()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => Context("Data Source=data/automationdesk.db", StorageProvider.Postgres));
+        Assert.StartsWith("Storage:Provider is Postgres, but ConnectionStrings:Desk is not a PostgreSQL connection string", refused.Message);
+    }
+
+    [Fact]
     public void SQLites_migrations_match_the_model()
     {
         using var db = Context($"Data Source={Path.Combine(_folder, "model.db")}", StorageProvider.Sqlite);
