@@ -31,10 +31,14 @@ public static class DeskCoreServices
     public static IServiceCollection AddDeskCore(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Desk") ?? "Data Source=data/automationdesk.db";
-        services.AddPooledDbContextFactory<DeskDbContext>(options => DeskDatabase.Configure(options, connectionString));
+        var provider = StorageOptions.ProviderOf(configuration);
+        services.AddPooledDbContextFactory<DeskDbContext>(options => DeskDatabase.Configure(options, connectionString, provider));
         // Identity's stores and Data Protection's key store want a scoped context; everything else uses the factory.
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContext());
-        services.AddDeskDataProtection(configuration, connectionString);
+        // Files the desk keeps beside a SQLite database; on PostgreSQL they go to ./data of each process.
+        var databaseFolder = provider == StorageProvider.Sqlite ? DeskDatabase.FolderOf(connectionString) : null;
+        var databaseFile = provider == StorageProvider.Sqlite ? DeskDatabase.FileOf(connectionString) : null;
+        services.AddDeskDataProtection(configuration, databaseFolder);
         // HttpClient's own logging prints request URLs, and a secret can sit in a URL path: only its warnings reach the app log.
         services.AddLogging(logging => logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning));
 
@@ -73,14 +77,14 @@ public static class DeskCoreServices
         services.AddOptions<ArtifactOptions>().BindConfiguration("Artifacts").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(sp => new ArtifactStore(
             sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), sp.GetRequiredService<IOptions<ArtifactOptions>>(),
-            Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "artifacts"), sp.GetRequiredService<TimeProvider>()));
+            Path.Combine(databaseFolder ?? Path.GetFullPath("data"), "artifacts"), sp.GetRequiredService<TimeProvider>()));
         services.AddHttpStepClient();
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ArchiveOptions>().BindConfiguration("Archive");
-        services.AddOptions<StorageOptions>().BindConfiguration("Storage").ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(sp => new DatabaseCompaction(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), DeskDatabase.FileOf(connectionString)));
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new DatabaseCompaction(sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), databaseFile));
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<RetentionPrune>(sp,
-            Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "archive")));
+            Path.Combine(databaseFolder ?? Path.GetFullPath("data"), "archive")));
         services.AddSingleton<StorageReport>();
 
         services.AddSingleton<AuditTrail>();
@@ -106,7 +110,7 @@ public static class DeskCoreServices
         services.AddSingleton<Triggers.InboxStore>();
         services.AddSingleton<ExecutionRecovery>();
         services.AddSingleton(sp => new NodeLiveness(
-            DeskDatabase.FolderOf(connectionString), sp.GetRequiredService<IOptions<EngineOptions>>(), sp.GetRequiredService<ILogger<NodeLiveness>>()));
+            databaseFolder, sp.GetRequiredService<IOptions<EngineOptions>>(), sp.GetRequiredService<ILogger<NodeLiveness>>()));
         services.AddSingleton<SecretStore>();
         services.AddSingleton<SigningSecrets>();
         services.AddSingleton<SigningSecretEncryption>();
@@ -131,7 +135,7 @@ public static class DeskCoreServices
             sp.GetRequiredService<IDbContextFactory<DeskDbContext>>(), sp.GetRequiredService<ExecutionLauncher>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<FilesOptions>>().Value.Root is { Length: > 0 } filesRoot
                 ? Path.GetFullPath(filesRoot)
-                : Path.Combine(DeskDatabase.FolderOf(connectionString) ?? Path.GetFullPath("data"), "files")));
+                : Path.Combine(databaseFolder ?? Path.GetFullPath("data"), "files")));
         services.AddSingleton<EmailPoll>();
         services.AddSingleton<TriggerPoller>();
         services.AddMetrics();

@@ -26,20 +26,22 @@ public static partial class DeskInitializer
         using var scope = app.Services.CreateScope();
         var services = scope.ServiceProvider;
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("AutomationDesk.Startup");
+        // Nodes of one PostgreSQL database starting together take turns here: each step checks, then writes.
         await using (var db = await services.GetRequiredService<IDbContextFactory<DeskDbContext>>().CreateDbContextAsync(ct))
+        await using (await DeskDatabase.StartTurnAsync(db, ct))
         {
             await DeskDatabase.MigrateAsync(db, ct);
-        }
-        await services.GetRequiredService<SigningSecretEncryption>().EncryptStoredAsync(ct);
-        var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
-        foreach (var role in DeskRoles.All)
-        {
-            if (!await roles.RoleExistsAsync(role))
+            await services.GetRequiredService<SigningSecretEncryption>().EncryptStoredAsync(ct);
+            var roles = services.GetRequiredService<RoleManager<IdentityRole>>();
+            foreach (var role in DeskRoles.All)
             {
-                await roles.CreateAsync(new IdentityRole(role));
+                if (!await roles.RoleExistsAsync(role))
+                {
+                    await roles.CreateAsync(new IdentityRole(role));
+                }
             }
+            await CreateFirstAdminAsync(services, app.Configuration, logger, ct);
         }
-        await CreateFirstAdminAsync(services, app.Configuration, logger, ct);
         await services.GetRequiredService<ExecutionRecovery>().RecoverAsync(ct);
         services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<LongRunningWatch>("runs:long-running", watch => watch.CheckAsync(CancellationToken.None), Cron.Minutely());

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Live;
+using AutomationDesk.Core.Maintenance;
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Security;
 using AutomationDesk.Core.Telemetry;
@@ -13,6 +14,8 @@ using AutomationDesk.Web.Jobs;
 using AutomationDesk.Web.Security;
 using Hangfire;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -118,12 +121,35 @@ public static class DeskWebServices
         services.AddAuthorization(DeskPolicies.Add);
     }
 
+    /// <summary>
+    /// In memory for one desk on SQLite. On PostgreSQL, Hangfire.PostgreSql in the desk's database (its own schema,
+    /// <c>hangfire</c>), so every node sees the same jobs and a recurring job fires once per cluster. Workers look for new
+    /// jobs every second instead of every 15 (the default). Its LISTEN/NOTIFY wake-up (EnableLongPolling) is left off: with
+    /// it, a stopping desk waited about 20 seconds more for its workers.
+    /// </summary>
+    private static JobStorage JobStorageFor(IConfiguration configuration)
+    {
+        if (StorageOptions.ProviderOf(configuration) != StorageProvider.Postgres)
+        {
+            return new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
+        }
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = "hangfire",
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+        };
+        var connectionString = configuration.GetConnectionString("Desk")
+            ?? throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Desk is not set: name the PostgreSQL database.");
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+    }
+
     private static void AddJobs(IServiceCollection services, IConfiguration configuration)
     {
         var shutdownGrace = configuration.GetValue("Engine:ShutdownGrace", new EngineOptions().ShutdownGrace);
         // Storage and activator belong to this host, not to Hangfire's process-wide defaults: a second host in the same
         // process (tests, the benchmark) must never run this host's jobs with its own services.
-        services.AddSingleton<JobStorage>(_ => new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long }));
+        services.AddSingleton(_ => JobStorageFor(configuration));
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)

@@ -4,15 +4,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Browser tests drive Debian's Chromium, IMAP tests a Dovecot they start themselves; install what is missing.
+# Browser tests drive Debian's Chromium, IMAP tests a Dovecot they start themselves, PostgreSQL tests a PostgreSQL
+# server they start themselves; install what is missing.
 missing=()
 if [ -d AutomationDesk.Tests/Browser ] && [ ! -x /usr/bin/chromium ]; then missing+=(chromium); fi
 if [ ! -x /usr/sbin/dovecot ] || ! dpkg -s dovecot-imapd >/dev/null 2>&1; then missing+=(dovecot-imapd); fi
+# The PostgreSQL tests run their own server (initdb + pg_ctl in a temporary folder) from Debian's binaries.
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then missing+=(postgresql); fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} for the tests..."
   if [ "$(id -u)" -eq 0 ]; then apt_get="apt-get"; else apt_get="sudo apt-get"; fi
   $apt_get update -qq
-  # A system Dovecot the package may start is left alone: the IMAP tests start their own on a free port.
+  # A system Dovecot or PostgreSQL the packages may start is left alone: the tests start their own on free ports.
   DEBIAN_FRONTEND=noninteractive $apt_get install -y -qq "${missing[@]}" >/dev/null
 fi
 

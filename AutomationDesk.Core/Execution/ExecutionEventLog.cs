@@ -135,9 +135,9 @@ public static class ExecutionEventLog
     /// limit allows (one for a checkpoint). Call it inside the write transaction of the change: the number is read and
     /// written in one statement, and SQLite has one writer, so two commits never take the same number (the unique
     /// (ExecutionId, Sequence) index would refuse it anyway). On PostgreSQL, two transactions could read the same MAX:
-    /// the run's row must be locked first (<c>SELECT … FOR UPDATE</c> on Executions, which every writer of a run already
-    /// updates), and the all-runs stream's ids, taken from a sequence, would need to be read up to the oldest open
-    /// transaction only.
+    /// the runs' rows are locked first (<c>FOR UPDATE</c>), so a second writer of a run waits for the first one's commit
+    /// and its statement, read committed, then sees the first one's numbers. (The all-runs stream's ids, taken from a
+    /// sequence, commit out of order there: a reader of that stream must not skip past an id still in flight.)
     /// </summary>
     public static async Task AppendAsync(DbContext db, IReadOnlyList<ExecutionEvent> events, CancellationToken ct)
     {
@@ -149,6 +149,12 @@ public static class ExecutionEventLog
         var perStatement = Math.Max(1, 30_000 / shape.Columns.Count);
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        if (!db.Database.IsSqlite())
+        {
+            var runs = events.Select(e => e.ExecutionId).Distinct().Order().ToList();
+            await db.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM "Executions" WHERE "Id" = ANY({runs}) ORDER BY "Id" FOR UPDATE""")
+                .ToListAsync(ct);
+        }
         var offsets = new Dictionary<Guid, long>();
         for (var start = 0; start < events.Count; start += perStatement)
         {

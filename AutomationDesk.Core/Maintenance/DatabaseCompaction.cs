@@ -25,6 +25,10 @@ public sealed class DatabaseCompaction(IDbContextFactory<DeskDbContext> dbFactor
     {
         var pages = 256;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (!db.Database.IsSqlite())
+        {
+            return; // PostgreSQL's autovacuum makes pruned rows' space reusable on its own; no step of the desk's gives it back.
+        }
         await db.Database.OpenConnectionAsync(ct);
         // Only a database in incremental mode gives pages back (one not migrated by the desk keeps them for reuse).
         var free = await ScalarAsync(db, "PRAGMA auto_vacuum;", ct) == 2 ? await ScalarAsync(db, "PRAGMA freelist_count;", ct) : 0;

@@ -185,6 +185,18 @@ public sealed partial class RetentionPrune
             await ArchiveAsync(db, ids, archive, ct);
         }
 
+        // PostgreSQL has no WAL file of the desk's to checkpoint.
+        var deleted = db.Database.IsSqlite()
+            ? await DeleteCheckpointingAfterAsync(db, batch, tally, ct)
+            : await DeleteInTurnAsync(db, batch, tally, ct);
+        tally.Steps += deleted.Sum(id => steps.GetValueOrDefault(id));
+        tally.Logs += deleted.Sum(id => logs.GetValueOrDefault(id));
+        tally.Events += deleted.Sum(id => events.GetValueOrDefault(id));
+        artifacts.DeleteFilesOf(deleted);
+    }
+
+    private async Task<List<Guid>> DeleteCheckpointingAfterAsync(DeskDbContext db, List<Unit> batch, PruneTally tally, CancellationToken ct)
+    {
         List<Guid> deleted;
         // The batch's commit must not also copy the WAL back into the file (SQLite's auto-checkpoint runs in the commit
         // that crosses its threshold, inside the write turn): this connection checkpoints after the turn instead,
@@ -201,10 +213,7 @@ public sealed partial class RetentionPrune
         {
             await db.Database.ExecuteSqlRawAsync("PRAGMA wal_autocheckpoint=1000;", CancellationToken.None);
         }
-        tally.Steps += deleted.Sum(id => steps.GetValueOrDefault(id));
-        tally.Logs += deleted.Sum(id => logs.GetValueOrDefault(id));
-        tally.Events += deleted.Sum(id => events.GetValueOrDefault(id));
-        artifacts.DeleteFilesOf(deleted);
+        return deleted;
     }
 
     private async Task<List<Guid>> DeleteInTurnAsync(DeskDbContext db, List<Unit> batch, PruneTally tally, CancellationToken ct)

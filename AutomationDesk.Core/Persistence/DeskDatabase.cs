@@ -12,11 +12,19 @@ using SQLitePCL;
 
 namespace AutomationDesk.Core.Persistence;
 
-/// <summary>How the desk opens its database: SQLite in WAL mode, with a busy timeout so writers queue instead of failing.</summary>
-public static class DeskDatabase
+/// <summary>
+/// How the desk opens its database: SQLite in WAL mode, with a busy timeout so writers queue instead of failing; or
+/// PostgreSQL (see DeskDatabase.Postgres.cs), which several desk processes share.
+/// </summary>
+public static partial class DeskDatabase
 {
-    public static void Configure(DbContextOptionsBuilder options, string connectionString)
+    public static void Configure(DbContextOptionsBuilder options, string connectionString, StorageProvider provider = StorageProvider.Sqlite)
     {
+        if (provider == StorageProvider.Postgres)
+        {
+            ConfigurePostgres(options, connectionString);
+            return;
+        }
         var builder = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
         if (FolderOf(connectionString) is { } folder)
         {
@@ -36,9 +44,17 @@ public static class DeskDatabase
         return builder.DataSource is "" or ":memory:" || builder.Mode == SqliteOpenMode.Memory ? null : Path.GetFullPath(builder.DataSource);
     }
 
-    /// <summary>Creates or migrates the schema and turns on incremental auto-vacuum and WAL (both kept in the file once set).</summary>
+    /// <summary>
+    /// Creates or migrates the schema. SQLite: turns on incremental auto-vacuum and WAL (both kept in the file once set).
+    /// PostgreSQL: one desk process at a time (see <see cref="MigratePostgresAsync"/>).
+    /// </summary>
     public static async Task MigrateAsync(DeskDbContext db, CancellationToken ct)
     {
+        if (!db.Database.IsSqlite())
+        {
+            await MigratePostgresAsync(db, ct);
+            return;
+        }
         await UseIncrementalVacuumAsync(db, ct);
         await db.Database.MigrateAsync(ct);
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
@@ -113,16 +129,24 @@ public static class DeskDatabase
 
     /// <summary>
     /// This process's write turn for the database file without a transaction, for a statement SQLite refuses inside
-    /// one (a WAL checkpoint) or one it runs as its own (an incremental vacuum step). Dispose hands it on.
+    /// one (a WAL checkpoint) or one it runs as its own (an incremental vacuum step). Dispose hands it on. PostgreSQL has
+    /// no single writer to queue for: there the turn is nothing.
     /// </summary>
     public static async Task<IAsyncDisposable> WriteTurnAsync(DbContext db, CancellationToken ct)
     {
-        var gate = SqliteWriteGate.Instance.Gate(db.Database.GetDbConnection());
-        await gate.WaitAsync(ct);
+        var gate = GateOf(db);
+        if (gate is not null)
+        {
+            await gate.WaitAsync(ct);
+        }
         return new HeldTurn(gate);
     }
 
-    private sealed class HeldTurn(SemaphoreSlim gate) : IAsyncDisposable
+    /// <summary>SQLite's one writer per file is queued for in this process; PostgreSQL's writers lock only the rows they change.</summary>
+    private static SemaphoreSlim? GateOf(DbContext db) =>
+        db.Database.IsSqlite() ? SqliteWriteGate.Instance.Gate(db.Database.GetDbConnection()) : null;
+
+    private sealed class HeldTurn(SemaphoreSlim? gate) : IAsyncDisposable
     {
         private int _handedOn;
 
@@ -130,7 +154,7 @@ public static class DeskDatabase
         {
             if (Interlocked.Exchange(ref _handedOn, 1) == 0)
             {
-                gate.Release();
+                gate?.Release();
             }
             return ValueTask.CompletedTask;
         }
@@ -141,24 +165,27 @@ public static class DeskDatabase
     /// is more than one statement of the caller's (SaveChanges and a <see cref="MultiRowInsert"/>, an ExecuteUpdate and
     /// SaveChanges). Writes inside it are not gated again. The turn is handed on at commit; dispose rolls back what was
     /// not committed and hands it on then. Inside, write only through <paramref name="db"/>: another context's write
-    /// would wait for this very turn.
+    /// would wait for this very turn. On PostgreSQL it is a plain transaction (read committed).
     /// </summary>
     public static async Task<WriteTransaction> BeginWriteAsync(DbContext db, CancellationToken ct)
     {
-        var gate = SqliteWriteGate.Instance.Gate(db.Database.GetDbConnection());
-        await gate.WaitAsync(ct);
+        var gate = GateOf(db);
+        if (gate is not null)
+        {
+            await gate.WaitAsync(ct);
+        }
         try
         {
             return new WriteTransaction(await db.Database.BeginTransactionAsync(ct), gate);
         }
         catch
         {
-            gate.Release();
+            gate?.Release();
             throw;
         }
     }
 
-    public sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim gate) : IAsyncDisposable
+    public sealed class WriteTransaction(IDbContextTransaction transaction, SemaphoreSlim? gate) : IAsyncDisposable
     {
         private int _turnHandedOn;
 
@@ -184,7 +211,7 @@ public static class DeskDatabase
         {
             if (Interlocked.Exchange(ref _turnHandedOn, 1) == 0)
             {
-                gate.Release();
+                gate?.Release();
             }
         }
     }

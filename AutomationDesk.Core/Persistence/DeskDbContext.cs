@@ -60,10 +60,9 @@ public sealed class DeskDbContext(DbContextOptions<DeskDbContext> options)
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // SQLite cannot compare or order DateTimeOffset text; store UTC ticks so time filters and sorting run in SQL.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
-        }
+        // PostgreSQL stores the same ticks: its timestamptz keeps microseconds and refuses offsets other than UTC, and a
+        // time must read back on either provider exactly as it was written.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
         configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
 }

@@ -18,7 +18,7 @@ public static class DeskDataProtection
     /// that is not: a <see cref="KeyEncryptionKey"/> (key file or environment variable), or a certificate when
     /// <c>DataProtection:CertificatePath</c> is set. A copy of the database alone decrypts nothing.
     /// </summary>
-    public static IServiceCollection AddDeskDataProtection(this IServiceCollection services, IConfiguration configuration, string connectionString)
+    public static IServiceCollection AddDeskDataProtection(this IServiceCollection services, IConfiguration configuration, string? databaseFolder)
     {
         var options = configuration.GetSection(DataProtectionKeyOptions.Section).Get<DataProtectionKeyOptions>() ?? new DataProtectionKeyOptions();
         var protection = services.AddDataProtection().SetApplicationName("AutomationDesk");
@@ -34,7 +34,7 @@ public static class DeskDataProtection
         }
         else
         {
-            var defaultKeyFile = Path.Combine(DeskDatabase.FolderOf(connectionString) ?? "data", "keys", DefaultKeyFileName);
+            var defaultKeyFile = Path.Combine(databaseFolder ?? "data", "keys", DefaultKeyFileName);
             services.AddSingleton(_ => KeyEncryptionKey.Load(options, defaultKeyFile));
             services.AddSingleton<IXmlEncryptor, AesGcmXmlEncryptor>();
         }

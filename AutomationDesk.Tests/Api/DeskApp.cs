@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Persistence;
+using AutomationDesk.Tests.Support;
 using AutomationDesk.Web.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -9,10 +11,11 @@ using Microsoft.Data.Sqlite;
 namespace AutomationDesk.Tests.Api;
 
 /// <summary>
-/// The desk in-process over a temporary SQLite file, its job server running real executions, with an Admin,
-/// an Editor and a Viewer, each signed in by an API key.
+/// The desk in-process over a temporary SQLite file (or, from <see cref="PostgresDeskApp"/>, a fresh database of the
+/// test run's PostgreSQL server), its job server running real executions, with an Admin, an Editor and a Viewer, each
+/// signed in by an API key.
 /// </summary>
-public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
+public class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@api.test";
     public const string AdminPassword = "Api-Test-Admin-1";
@@ -20,6 +23,7 @@ public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "desk-api-" + Guid.NewGuid().ToString("N"));
     private readonly Action<IWebHostBuilder>? _configure;
+    private readonly StorageProvider _provider;
 
     public DeskApp()
     {
@@ -27,6 +31,13 @@ public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
 
     /// <summary>A desk of its own with further settings (a test that needs, say, a low rate limit).</summary>
     internal DeskApp(Action<IWebHostBuilder> configure) => _configure = configure;
+
+    /// <summary>A desk on the given store, with further settings if any.</summary>
+    internal DeskApp(StorageProvider provider, Action<IWebHostBuilder>? configure = null)
+    {
+        _provider = provider;
+        _configure = configure;
+    }
 
     public HttpClient Admin { get; private set; } = null!;
     public HttpClient Editor { get; private set; } = null!;
@@ -38,7 +49,20 @@ public sealed class DeskApp : WebApplicationFactory<Program>, IAsyncLifetime
     {
         Directory.CreateDirectory(_folder);
         builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:Desk", $"Data Source={Path.Combine(_folder, "desk.db")}");
+        if (_provider == StorageProvider.Postgres)
+        {
+            // The database is shared by every node; the files the desk keeps beside a SQLite database are named here.
+            builder.UseSetting("Storage:Provider", nameof(StorageProvider.Postgres));
+            builder.UseSetting("ConnectionStrings:Desk", PostgresServer.Shared.CreateDatabase());
+            builder.UseSetting("DataProtection:KeyFile", Path.Combine(_folder, "keys", "dataprotection.key"));
+            builder.UseSetting("Artifacts:Root", Path.Combine(_folder, "artifacts"));
+            builder.UseSetting("Archive:Root", Path.Combine(_folder, "archive"));
+            builder.UseSetting("Files:Root", Path.Combine(_folder, "files"));
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Desk", $"Data Source={Path.Combine(_folder, "desk.db")}");
+        }
         builder.UseSetting("Bootstrap:AdminEmail", AdminEmail);
         builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
         builder.UseSetting("Bootstrap:ApiKey", AdminKey);

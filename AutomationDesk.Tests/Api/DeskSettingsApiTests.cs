@@ -8,7 +8,7 @@ namespace AutomationDesk.Tests.Api;
 /// collection run one at a time, so a test that sets <c>desk.publicBaseUrl</c> deletes it before the next one starts.
 /// </summary>
 [Collection(DeskAppCollection.Name)]
-public sealed class DeskSettingsApiTests(DeskApp desk)
+public class DeskSettingsApiTests(DeskApp desk)
 {
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, string key, JsonNode? value) =>
         client.PutTextAsync($"/api/v1/settings/{key}", new JsonObject { ["value"] = value }.ToJsonString());

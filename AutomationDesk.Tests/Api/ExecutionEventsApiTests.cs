@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using AutomationDesk.Core.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -9,9 +10,16 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AutomationDesk.Tests.Api;
 
 /// <summary>The desk on a real loopback port (Kestrel), with a one-second heartbeat so a test sees one soon.</summary>
-public sealed class EventStreamDesk : IAsyncLifetime
+public class EventStreamDesk : IAsyncLifetime
 {
-    public DeskApp App { get; } = new(builder => builder.UseSetting("Events:HeartbeatSeconds", "1"));
+    public EventStreamDesk()
+        : this(StorageProvider.Sqlite)
+    {
+    }
+
+    protected EventStreamDesk(StorageProvider provider) => App = new(provider, builder => builder.UseSetting("Events:HeartbeatSeconds", "1"));
+
+    public DeskApp App { get; }
 
     public async Task InitializeAsync()
     {
@@ -26,7 +34,7 @@ public sealed class EventStreamDesk : IAsyncLifetime
     public Task DisposeAsync() => ((IAsyncLifetime)App).DisposeAsync();
 }
 
-public sealed class ExecutionEventsApiTests(EventStreamDesk fixture) : IClassFixture<EventStreamDesk>
+public class ExecutionEventsApiTests(EventStreamDesk fixture) : IClassFixture<EventStreamDesk>
 {
     private readonly DeskApp _desk = fixture.App;
 

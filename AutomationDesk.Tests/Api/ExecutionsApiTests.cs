@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace AutomationDesk.Tests.Api;
 
 [Collection(DeskAppCollection.Name)]
-public sealed class ExecutionsApiTests(DeskApp desk)
+public class ExecutionsApiTests(DeskApp desk)
 {
     private static readonly string[] DetailFields =
     [

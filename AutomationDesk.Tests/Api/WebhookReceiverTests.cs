@@ -7,7 +7,7 @@ using AutomationDesk.Tests.Support;
 namespace AutomationDesk.Tests.Api;
 
 [Collection(DeskAppCollection.Name)]
-public sealed class WebhookReceiverTests(DeskApp desk)
+public class WebhookReceiverTests(DeskApp desk)
 {
     private static Guid ExecutionId(JsonObject answer) => Guid.Parse((string)answer["executionId"]!);
 

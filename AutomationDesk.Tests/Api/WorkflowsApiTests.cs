@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace AutomationDesk.Tests.Api;
 
 [Collection(DeskAppCollection.Name)]
-public sealed class WorkflowsApiTests(DeskApp desk)
+public class WorkflowsApiTests(DeskApp desk)
 {
     [Fact]
     public async Task Create_answers_201_with_the_location_and_the_definition_plus_id_version_and_times()
