@@ -20,12 +20,12 @@ public sealed class DashboardJobNameTests(DeskApp desk)
     };
 
     /// <summary>
-    /// The Hangfire job that carried a run: processing or succeeded once the run is final. The desk is shared by many
-    /// test classes, so every succeeded job is searched, not only the newest few hundred.
+    /// The Hangfire job that carried a run, in the run storage: processing or succeeded once the run is final. The desk is
+    /// shared by many test classes, so every succeeded job is searched, not only the newest few hundred.
     /// </summary>
     private string JobOf(Guid executionId)
     {
-        var monitor = desk.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var monitor = desk.Services.GetRequiredService<RunJobStorage>().Storage.GetMonitoringApi();
         var succeeded = (int)Math.Max(monitor.SucceededListCount(), 1);
         var jobs = monitor.SucceededJobs(0, succeeded).Select(j => (j.Key, j.Value.Job))
             .Concat(monitor.ProcessingJobs(0, 500).Select(j => (j.Key, j.Value.Job)));
@@ -39,7 +39,7 @@ public sealed class DashboardJobNameTests(DeskApp desk)
         var workflowId = ApiAnswers.V7((await Workflows.CreateAsync(desk.Editor, Manual(name)))["id"]);
         var run = await Workflows.RunAsync(desk.Editor, workflowId, new { });
 
-        var page = await desk.Admin.GetStringAsync($"/hangfire/jobs/details/{JobOf(ApiAnswers.V7(run["id"]))}");
+        var page = await desk.Admin.GetStringAsync($"{RunJobStorage.DashboardPath}/jobs/details/{JobOf(ApiAnswers.V7(run["id"]))}");
 
         Assert.Contains($"Run: {name}", page, StringComparison.Ordinal);
         Assert.DoesNotContain("ExecutionJob.ExecuteAsync", page, StringComparison.Ordinal);
