@@ -20,7 +20,7 @@ public sealed class HangfireExecutionDispatcher(RunJobStorage runs, IBackgroundJ
 
     public Task DispatchAtAsync(Guid executionId, DateTimeOffset dueAt, CancellationToken ct)
     {
-        lasting.Schedule<ExecutionWakeJob>(job => job.WakeAsync(executionId, CancellationToken.None), dueAt);
+        lasting.Schedule<ExecutionWakeJob>(job => job.WakeAsync(executionId, dueAt, CancellationToken.None), dueAt);
         return Task.CompletedTask;
     }
 }
