@@ -1,5 +1,6 @@
 using AutomationDesk.Core.Persistence;
 using AutomationDesk.Core.Steps;
+using AutomationDesk.Web.Jobs;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -19,15 +20,20 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<DeskDbContext> dbFacto
     }
 }
 
-/// <summary>Ready when a job server is running to take work.</summary>
-public sealed class JobServerHealthCheck(JobStorage storage) : IHealthCheck
+/// <summary>Ready when both job servers run: the lasting jobs' and the runs'.</summary>
+public sealed class JobServerHealthCheck(JobStorage lasting, RunJobStorage runs) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var servers = storage.GetMonitoringApi().Servers();
-        return Task.FromResult(servers.Count > 0
-            ? HealthCheckResult.Healthy($"{servers.Count} job server(s), {servers.Sum(s => s.WorkersCount)} workers.")
-            : HealthCheckResult.Unhealthy("No job server is running."));
+        var lastingServers = lasting.GetMonitoringApi().Servers();
+        var runServers = runs.Storage.GetMonitoringApi().Servers();
+        var workers = lastingServers.Concat(runServers).Sum(s => s.WorkersCount);
+        return Task.FromResult((lastingServers.Count, runServers.Count) switch
+        {
+            (0, _) => HealthCheckResult.Unhealthy("No job server runs schedules, timers and maintenance."),
+            (_, 0) => HealthCheckResult.Unhealthy("No job server runs workflow runs."),
+            _ => HealthCheckResult.Healthy($"{lastingServers.Count + runServers.Count} job server(s), {workers} workers."),
+        });
     }
 }
 

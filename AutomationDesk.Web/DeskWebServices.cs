@@ -13,9 +13,6 @@ using AutomationDesk.Web.Hubs;
 using AutomationDesk.Web.Jobs;
 using AutomationDesk.Web.Security;
 using Hangfire;
-using Hangfire.InMemory;
-using Hangfire.PostgreSql;
-using Hangfire.PostgreSql.Factories;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using MudBlazor.Services;
@@ -127,52 +124,46 @@ public static class DeskWebServices
     /// jobs every second instead of every 15 (the default). Its LISTEN/NOTIFY wake-up (EnableLongPolling) is left off: with
     /// it, a stopping desk waited about 20 seconds more for its workers.
     /// </summary>
-    private static JobStorage JobStorageFor(IConfiguration configuration)
-    {
-        if (StorageOptions.ProviderOf(configuration) != StorageProvider.Postgres)
-        {
-            return new InMemoryStorage(new InMemoryStorageOptions { IdType = InMemoryStorageIdType.Long });
-        }
-        var options = new PostgreSqlStorageOptions
-        {
-            SchemaName = "hangfire",
-            PrepareSchemaIfNecessary = true,
-            QueuePollInterval = TimeSpan.FromSeconds(1),
-        };
-        var connectionString = configuration.GetConnectionString("Desk")
-            ?? throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Desk is not set: name the PostgreSQL database.");
-        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
-    }
-
     private static void AddJobs(IServiceCollection services, IConfiguration configuration)
     {
         var shutdownGrace = configuration.GetValue("Engine:ShutdownGrace", new EngineOptions().ShutdownGrace);
-        // Storage and activator belong to this host, not to Hangfire's process-wide defaults: a second host in the same
+        // Storages and activator belong to this host, not to Hangfire's process-wide defaults: a second host in the same
         // process (tests, the benchmark) must never run this host's jobs with its own services.
-        services.AddSingleton(_ => JobStorageFor(configuration));
+        // Two storages, each with its server: the lasting one (Jobs:Storage) for schedules, timers and maintenance, and an
+        // in-memory one for runs, which a persistent storage would cap at about a hundred a second (bench/README.md).
+        var lastingKind = JobStorages.KindOf(configuration);
+        var runs = new RunJobStorage();
+        services.AddSingleton(_ => runs);
+        services.AddSingleton<JobStorage>(sp => JobStorages.OpenLasting(lastingKind, sp));
+        services.AddTransient<ExecutionWakeJob>();
         services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, hangfire) => hangfire
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>())));
-        services.AddHangfireServer(options =>
-        {
-            options.WorkerCount = configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 4));
-            // Timed work (delays) and recurring jobs (schedules) are polled at this interval: half a second keeps a
-            // 6-field cron's fire within a second of its due time.
-            options.SchedulePollingInterval = TimeSpan.FromMilliseconds(500);
-            options.ServerName = configuration["Engine:NodeName"];
-            // Graceful shutdown: workers stop taking jobs at once; running jobs keep going for the grace period, then
-            // ShutdownGrace cancels them and the runner releases their leases for the next start to pick up. Hangfire's
-            // own stop comes later: when it ends a job first, the job's awaits are not run any more and the lease stays.
-            options.StopTimeout = shutdownGrace + TimeSpan.FromSeconds(5);
-            options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(10);
-        });
+        // Lasting jobs are short (a schedule's fire, a wake-up hands the run over) or rare (retention, connection checks).
+        services.AddHangfireServer(options => ConfigureServer(options, configuration, shutdownGrace, workers: 4));
+        services.AddHangfireServer((_, options) => ConfigureServer(options, configuration, shutdownGrace,
+            configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 4))), runs.Storage);
         services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(15));
         // Culture capture and the dashboard's statistics counters are two storage writes and two filters on every
         // job; the desk has its own history and runs culture-invariant, so it does without them.
         GlobalJobFilters.Filters.Remove<CaptureCultureAttribute>();
         GlobalJobFilters.Filters.Remove<StatisticsHistoryAttribute>();
+    }
+
+    private static void ConfigureServer(BackgroundJobServerOptions options, IConfiguration configuration, TimeSpan shutdownGrace, int workers)
+    {
+        options.WorkerCount = workers;
+        // Timed work (delays) and recurring jobs (schedules) are polled at this interval: half a second keeps a
+        // 6-field cron's fire within a second of its due time.
+        options.SchedulePollingInterval = TimeSpan.FromMilliseconds(500);
+        options.ServerName = configuration["Engine:NodeName"];
+        // Graceful shutdown: workers stop taking jobs at once; running jobs keep going for the grace period, then
+        // ShutdownGrace cancels them and the runner releases their leases for the next start to pick up. Hangfire's
+        // own stop comes later: when it ends a job first, the job's awaits are not run any more and the lease stays.
+        options.StopTimeout = shutdownGrace + TimeSpan.FromSeconds(5);
+        options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(10);
     }
 }

@@ -3,6 +3,7 @@ using AutomationDesk.Web;
 using AutomationDesk.Web.Api;
 using AutomationDesk.Web.Components;
 using AutomationDesk.Web.Hubs;
+using AutomationDesk.Web.Jobs;
 using AutomationDesk.Web.Security;
 using Hangfire;
 
@@ -61,6 +62,10 @@ app.MapSettingsApi();
 app.MapMaintenanceApi();
 app.MapHub<DeskHub>(DeskHub.Route);
 app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false })
+    .RequireAuthorization(DeskPolicies.Admin);
+// Runs have an in-memory job storage of their own (see AddJobs): its dashboard sits beside the lasting one.
+app.MapHangfireDashboard(RunJobStorage.DashboardPath, new DashboardOptions { Authorization = [], DisplayStorageConnectionString = false, AppPath = "/hangfire" },
+        app.Services.GetRequiredService<RunJobStorage>().Storage)
     .RequireAuthorization(DeskPolicies.Admin);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 

@@ -56,7 +56,7 @@ public sealed partial class WorkflowRunner(
         await db.Database.OpenConnectionAsync(ct);
         if (await ClaimAsync(db, executionId, ct) is not { } execution)
         {
-            await RescheduleIfEarlyAsync(db, executionId, ct);
+            await LookAgainAfterLeaseAsync(db, executionId, ct);
             return false;
         }
         try
@@ -217,16 +217,18 @@ public sealed partial class WorkflowRunner(
         return claimed == 1;
     }
 
-    /// <summary>A waiting run dispatched before its time (after a restart, say) is put back on its timer.</summary>
-    private async Task RescheduleIfEarlyAsync(DeskDbContext db, Guid id, CancellationToken ct)
+    /// <summary>
+    /// A run that could not be claimed. One held by a lease of another node is looked at again when the lease ends; anything
+    /// else is left alone. A run that waits has its own timer for its due time (set when it began to wait, and by recovery), so
+    /// a dispatch that finds it waiting came twice and adds no timer: timers that persist come twice after a restart, and
+    /// putting every such one back would keep the double for the rest of the run's waits. A run held by this node is
+    /// running here.
+    /// </summary>
+    private async Task LookAgainAfterLeaseAsync(DeskDbContext db, Guid id, CancellationToken ct)
     {
-        var row = await db.Executions.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.Status, e.DueAt, e.LeaseExpiresAt }).SingleOrDefaultAsync(ct);
+        var row = await db.Executions.AsNoTracking().Where(e => e.Id == id).Select(e => new { e.Status, e.LeaseExpiresAt, e.LeaseOwner }).SingleOrDefaultAsync(ct);
         var now = _time.GetUtcNow();
-        if (row is { Status: ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused, DueAt: { } due } && due > now)
-        {
-            await _dispatcher.DispatchAtAsync(id, due, ct);
-        }
-        else if (row is { Status: ExecutionStatus.Running, LeaseExpiresAt: { } leaseEnds } && leaseEnds > now)
+        if (row is { Status: ExecutionStatus.Running, LeaseExpiresAt: { } leaseEnds } && leaseEnds > now && row.LeaseOwner != _options.NodeName)
         {
             // Held by a lease that has not run out: a worker that died (recovery dispatched it for the lease's end, and
             // the job came a moment early; Hangfire's schedule is in whole seconds) or one that is alive. Look again

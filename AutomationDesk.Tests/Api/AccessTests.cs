@@ -91,14 +91,16 @@ public sealed class AccessTests(DeskApp desk)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    [Fact]
-    public async Task The_job_dashboard_is_for_admins_only()
+    [Theory]
+    [InlineData("/hangfire")]
+    [InlineData("/hangfire/runs")]
+    public async Task The_job_dashboards_are_for_admins_only(string dashboard)
     {
-        using var viewer = await desk.Viewer.GetAsync("/hangfire");
+        using var viewer = await desk.Viewer.GetAsync(dashboard);
         Assert.Equal(HttpStatusCode.Forbidden, viewer.StatusCode);
-        using var editor = await desk.Editor.GetAsync("/hangfire");
+        using var editor = await desk.Editor.GetAsync(dashboard);
         Assert.Equal(HttpStatusCode.Forbidden, editor.StatusCode);
-        using var admin = await desk.Admin.GetAsync("/hangfire");
+        using var admin = await desk.Admin.GetAsync(dashboard);
         Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
     }
 }

@@ -20,13 +20,14 @@ public sealed class DashboardJobNameTests(DeskApp desk)
     };
 
     /// <summary>
-    /// The Hangfire job that carried a run. The run can be final a moment before its job leaves Processing for Succeeded,
-    /// and a job read between the two lists is in neither: both are read again until it shows (up to 10 s). The desk is
+    /// The Hangfire job that carried a run, in the run storage. The run can be final a moment before its job leaves
+    /// Processing for Succeeded, and a job read between the two lists is in neither: both are read again until it shows
+    /// (up to 10 s). The desk is
     /// shared by many test classes, so every succeeded job is searched, not only the newest few hundred.
     /// </summary>
     private async Task<string> JobOfAsync(Guid executionId)
     {
-        var monitor = desk.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var monitor = desk.Services.GetRequiredService<RunJobStorage>().Storage.GetMonitoringApi();
         for (var attempt = 0; ; attempt++)
         {
             var succeeded = (int)Math.Max(monitor.SucceededListCount(), 1);
@@ -48,7 +49,7 @@ public sealed class DashboardJobNameTests(DeskApp desk)
         var workflowId = ApiAnswers.V7((await Workflows.CreateAsync(desk.Editor, Manual(name)))["id"]);
         var run = await Workflows.RunAsync(desk.Editor, workflowId, new { });
 
-        var page = await desk.Admin.GetStringAsync($"/hangfire/jobs/details/{await JobOfAsync(ApiAnswers.V7(run["id"]))}");
+        var page = await desk.Admin.GetStringAsync($"{RunJobStorage.DashboardPath}/jobs/details/{await JobOfAsync(ApiAnswers.V7(run["id"]))}");
 
         Assert.Contains($"Run: {name}", page, StringComparison.Ordinal);
         Assert.DoesNotContain("ExecutionJob.ExecuteAsync", page, StringComparison.Ordinal);

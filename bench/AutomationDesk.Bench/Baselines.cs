@@ -52,10 +52,10 @@ internal static class Baselines
         return rows;
     }
 
-    /// <summary>Empty Hangfire jobs through the desk's own job server, at the same offered load: dispatch alone.</summary>
+    /// <summary>Empty Hangfire jobs through the desk's run storage and its server, at the same offered load: dispatch alone.</summary>
     public static async Task<(double P50Ms, double P99Ms)> HangfireLatencyAsync(BenchDesk desk, double perSecond, TimeSpan duration)
     {
-        var jobs = desk.Services.GetRequiredService<IBackgroundJobClient>();
+        var jobs = desk.RunJobs;
         var runs = (int)(perSecond * duration.TotalSeconds);
         var interval = TimeSpan.FromSeconds(1 / perSecond);
         var waits = new List<Task<double>>(runs);
@@ -77,10 +77,9 @@ internal static class Baselines
         return (sorted[sorted.Length / 2], sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))]);
     }
 
-    /// <summary>Empty Hangfire jobs as fast as the desk's job server takes them, at most <paramref name="inFlight"/> waiting.</summary>
-    public static async Task<(double PerSecond, double CpuMsPerJob)> HangfireThroughputAsync(BenchDesk desk, int count, int inFlight)
+    /// <summary>Empty Hangfire jobs as fast as one of the desk's job servers takes them, at most <paramref name="inFlight"/> waiting.</summary>
+    public static async Task<(double PerSecond, double CpuMsPerJob)> HangfireThroughputAsync(IBackgroundJobClient jobs, int count, int inFlight)
     {
-        var jobs = desk.Services.GetRequiredService<IBackgroundJobClient>();
         using var slots = new SemaphoreSlim(inFlight);
         var hits = new List<Task<long>>(count);
         var cpu = Environment.CpuUsage.TotalTime;

@@ -7,6 +7,8 @@ using AutomationDesk.Core.Execution;
 using AutomationDesk.Core.Workflows;
 using AutomationDesk.Web;
 using AutomationDesk.Web.Hubs;
+using AutomationDesk.Web.Jobs;
+using Hangfire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -17,8 +19,8 @@ using Microsoft.Extensions.Logging;
 namespace AutomationDesk.Bench;
 
 /// <summary>
-/// The desk as the app composes it (AddDeskCore + AddDeskWeb: Hangfire InMemory, the real ExecutionJob, the
-/// engine, SQLite in WAL) over a fresh database file, started on loopback. Runs start through the launcher the
+/// The desk as the app composes it (AddDeskCore + AddDeskWeb: Hangfire with hangfire.db for lasting jobs and an in-memory
+/// storage for runs, the real ExecutionJob, the engine, SQLite in WAL) over a fresh database file, started on loopback. Runs start through the launcher the
 /// execute endpoint calls; the end of a run is seen on the live events the UI listens to.
 /// </summary>
 internal sealed class BenchDesk : IAsyncDisposable
@@ -32,12 +34,20 @@ internal sealed class BenchDesk : IAsyncDisposable
         _app = app;
         _folder = folder;
         Launcher = app.Services.GetRequiredService<ExecutionLauncher>();
+        RunJobs = app.Services.GetRequiredService<IBackgroundJobClientFactory>().GetClient(app.Services.GetRequiredService<RunJobStorage>().Storage);
+        LastingJobs = app.Services.GetRequiredService<IBackgroundJobClient>();
         app.Services.GetRequiredService<LiveDeskEvents>().ExecutionChanged += OnExecutionChanged;
     }
 
     public ExecutionLauncher Launcher { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>The in-memory Hangfire storage's client, the one that carries runs.</summary>
+    public IBackgroundJobClient RunJobs { get; }
+
+    /// <summary>The lasting storage's client (<c>Jobs:Storage</c>): schedules, timers, maintenance.</summary>
+    public IBackgroundJobClient LastingJobs { get; }
 
     public string DatabasePath => Path.Combine(_folder, "desk.db");
 

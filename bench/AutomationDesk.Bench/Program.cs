@@ -25,6 +25,21 @@ if (args.Contains("--crash"))
     return crash.NotSucceeded == 0 && crash.Recovered == crash.Runs ? 0 : 1;
 }
 
+if (args.Contains("--jobs"))
+{
+    // (8) on its own: runs with the lasting Hangfire storage on SQLite (the default) and in memory, in the same run.
+    var jobs = await JobStorageFigure.MeasureAsync(quick ? 500 : 2000, quick ? 1 : 3, TimeSpan.FromSeconds(quick ? 4 : 8));
+    var jobsTable = new ResultTable();
+    jobsTable.Add("8", "executions/s, 3 steps, default settings (Jobs:Storage=Sqlite) / Jobs:Storage=InMemory", $"{N(jobs.Ratio * 100, "N1")}%", ">= 500 /s", jobs.SqlitePerSecond >= 500,
+        $"{N(jobs.SqlitePerSecond)} /s (CPU {N(jobs.SqliteCpuMs, "N2")} ms/run) against {N(jobs.InMemoryPerSecond)} /s (CPU {N(jobs.InMemoryCpuMs, "N2")} ms/run), alternating rounds, both desks up");
+    jobsTable.Add("8", "  empty jobs through the lasting storage: hangfire.db / in memory", $"{N(jobs.SqliteEmptyJobsPerSecond)} /s", "-", null,
+        $"at {N(jobs.SqliteEmptyJobCpuMs, "N2")} ms CPU each; in memory {N(jobs.InMemoryEmptyJobsPerSecond)} /s at {N(jobs.InMemoryEmptyJobCpuMs, "N2")} ms: the cap if every run were one job there");
+    Console.WriteLine();
+    Console.Write(jobsTable);
+    Console.WriteLine($"runs not Succeeded: {jobs.NotSucceeded}");
+    return jobs.NotSucceeded == 0 ? 0 : 1;
+}
+
 if (args.Contains("--events"))
 {
     // (1e) on its own: the 3-step runs with and without storing their events, after the same warm-up as (1).
@@ -94,8 +109,8 @@ await using (var desk = await BenchDesk.StartAsync(settings))
     throughput = await EngineFigures.ThroughputAsync(desk, threeSteps, quick ? 500 : 3000, 64);
     eventCost = await EngineFigures.EventCostAsync(desk, threeSteps, quick ? 500 : 2000, quick ? 1 : 3);
     Console.WriteLine($"  (1e) event stream cost done ({clock.Elapsed.TotalSeconds:N0} s)");
-    await Baselines.HangfireThroughputAsync(desk, 200, 64);
-    hangfireThroughput = await Baselines.HangfireThroughputAsync(desk, quick ? 1000 : 5000, 64);
+    await Baselines.HangfireThroughputAsync(desk.RunJobs, 200, 64);
+    hangfireThroughput = await Baselines.HangfireThroughputAsync(desk.RunJobs, quick ? 1000 : 5000, 64);
     Console.WriteLine($"  (1) throughput done ({clock.Elapsed.TotalSeconds:N0} s)");
 
     hangfire = await Baselines.HangfireLatencyAsync(desk, 100, TimeSpan.FromSeconds(quick ? 1 : 3));
