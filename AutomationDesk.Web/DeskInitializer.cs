@@ -41,6 +41,8 @@ public static partial class DeskInitializer
                 }
             }
             await CreateFirstAdminAsync(services, app.Configuration, logger, ct);
+            // Opening the lasting job storage installs its schema (Hangfire.PostgreSql takes no lock of its own): in turn too.
+            _ = services.GetRequiredService<JobStorage>();
         }
         await services.GetRequiredService<ExecutionRecovery>().RecoverAsync(ct);
         services.GetRequiredService<IRecurringJobManager>()

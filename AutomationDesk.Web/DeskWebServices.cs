@@ -118,12 +118,6 @@ public static class DeskWebServices
         services.AddAuthorization(DeskPolicies.Add);
     }
 
-    /// <summary>
-    /// In memory for one desk on SQLite. On PostgreSQL, Hangfire.PostgreSql in the desk's database (its own schema,
-    /// <c>hangfire</c>), so every node sees the same jobs and a recurring job fires once per cluster. Workers look for new
-    /// jobs every second instead of every 15 (the default). Its LISTEN/NOTIFY wake-up (EnableLongPolling) is left off: with
-    /// it, a stopping desk waited about 20 seconds more for its workers.
-    /// </summary>
     private static void AddJobs(IServiceCollection services, IConfiguration configuration)
     {
         var shutdownGrace = configuration.GetValue("Engine:ShutdownGrace", new EngineOptions().ShutdownGrace);

@@ -136,9 +136,14 @@ public static class ExecutionEventLog
     /// written in one statement, and SQLite has one writer, so two commits never take the same number (the unique
     /// (ExecutionId, Sequence) index would refuse it anyway). On PostgreSQL, two transactions could read the same MAX:
     /// the runs' rows are locked first (<c>FOR UPDATE</c>), so a second writer of a run waits for the first one's commit
-    /// and its statement, read committed, then sees the first one's numbers. (The all-runs stream's ids, taken from a
-    /// sequence, commit out of order there: a reader of that stream must not skip past an id still in flight.)
+    /// and its statement, read committed, then sees the first one's numbers. The all-runs stream reads by id
+    /// (<c>Id &gt; after</c>), and ids taken from a sequence by two runs' transactions could commit out of order, so a
+    /// reader past the later id would never see the earlier one: event writers on PostgreSQL take turns under a
+    /// transaction-scoped advisory lock (<see cref="EventTurnKey"/>), as SQLite's single writer does, and ids commit in order.
     /// </summary>
+    /// <summary>The advisory lock key event writers take turns under on PostgreSQL ("evnt").</summary>
+    public const long EventTurnKey = 0x65766E74;
+
     public static async Task AppendAsync(DbContext db, IReadOnlyList<ExecutionEvent> events, CancellationToken ct)
     {
         if (events.Count == 0)
@@ -151,6 +156,7 @@ public static class ExecutionEventLog
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         if (!db.Database.IsSqlite())
         {
+            await db.Database.SqlQuery<int>($"SELECT 1 AS \"Value\" FROM pg_advisory_xact_lock({EventTurnKey})").ToListAsync(ct);
             var runs = events.Select(e => e.ExecutionId).Distinct().Order().ToList();
             await db.Database.SqlQuery<Guid>($"""SELECT "Id" AS "Value" FROM "Executions" WHERE "Id" = ANY({runs}) ORDER BY "Id" FOR UPDATE""")
                 .ToListAsync(ct);

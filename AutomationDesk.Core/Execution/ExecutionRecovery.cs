@@ -20,7 +20,7 @@ public sealed partial class ExecutionRecovery(
         var now = time.GetUtcNow();
         var open = await db.Executions.AsNoTracking()
             .Where(e => e.Status == ExecutionStatus.Queued || e.Status == ExecutionStatus.Running || e.Status == ExecutionStatus.Waiting
-                || e.Status == ExecutionStatus.Retrying)
+                || e.Status == ExecutionStatus.Retrying || (e.Status == ExecutionStatus.Paused && e.DueAt != null))
             .Select(e => new { e.Id, e.Status, e.DueAt, e.LeaseExpiresAt, e.LeaseOwner })
             .ToListAsync(ct);
         var count = 0;
@@ -32,9 +32,14 @@ public sealed partial class ExecutionRecovery(
                 // Held behind another run of its schedule: its release dispatches it, not recovery.
                 continue;
             }
-            if (run.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying && run.DueAt is { } due && due > now)
+            if (run.Status is ExecutionStatus.Waiting or ExecutionStatus.Retrying or ExecutionStatus.Paused && run.DueAt is { } due && due > now)
             {
                 await dispatcher.DispatchAtAsync(run.Id, due, ct);
+            }
+            else if (run.Status == ExecutionStatus.Paused)
+            {
+                // An approval whose timeout passed while the desk was down: the wake-up decides it now.
+                await dispatcher.DispatchAsync(run.Id, ct);
             }
             else if (run.LeaseExpiresAt is { } leaseEnds && leaseEnds > now)
             {

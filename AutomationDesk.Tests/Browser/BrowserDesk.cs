@@ -73,6 +73,24 @@ public sealed partial class BrowserDesk : WebApplicationFactory<Program>, IAsync
         }
     }
 
+    /// <summary>
+    /// Waits until the page's address satisfies <paramref name="matches"/>. For the desk's own moves (Blazor's router,
+    /// history.pushState / replaceState) rather than WaitForURLAsync, which also waits for a load event that a
+    /// same-document move under load sometimes never reported (seen as "waiting for navigation until Load" timeouts).
+    /// </summary>
+    public static async Task WaitForAddressAsync(IPage page, Func<string, bool> matches, int timeoutMs = 30_000)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!matches(page.Url))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The page's address did not change as expected within {timeoutMs / 1000} s; it is {page.Url}.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>A fresh page signed in as the admin, on the dashboard with its circuit live.</summary>
     public async Task<IPage> SignedInPageAsync()
     {

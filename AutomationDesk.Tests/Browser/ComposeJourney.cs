@@ -59,7 +59,7 @@ public sealed class ComposeJourney(BrowserDesk desk) : IClassFixture<BrowserDesk
         var row = page.GetByTestId("workflow-row").Filter(new() { HasText = ParentWorkflow });
         await row.GetByTestId("run-workflow").ClickAsync();
         await page.GetByTestId("run-start").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal));
+        await BrowserDesk.WaitForAddressAsync(page, url => url.Contains("/executions/", StringComparison.Ordinal));
         await page.EvaluateAsync("() => window.deskNoReload = true");
 
         var loop = page.Locator("[data-testid=step][data-step-id=foreach]");
@@ -97,7 +97,7 @@ public sealed class ComposeJourney(BrowserDesk desk) : IClassFixture<BrowserDesk
     {
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         await page.GetByTestId("new-workflow").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/workflows/new$"));
+        await BrowserDesk.WaitForAddressAsync(page, url => Regex.IsMatch(url, "/workflows/new$"));
         await page.Locator("div[data-field='name'] input").FillAsync(name);
     }
 

@@ -16,7 +16,7 @@ public sealed class EditorJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
         var page = await desk.SignedInPageAsync();
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         await page.GetByTestId("new-workflow").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/workflows/new$"));
+        await BrowserDesk.WaitForAddressAsync(page, url => Regex.IsMatch(url, "/workflows/new$"));
 
         await page.Locator("div[data-field='name'] input").FillAsync("Journey greeting");
         await page.Locator("[data-testid='add-step-transform']").ClickAsync();

@@ -66,7 +66,7 @@ public sealed class IntegrationsJourney(BrowserDesk desk) : IClassFixture<Browse
 
         await page.GetByRole(AriaRole.Complementary).GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
         await page.GetByTestId("new-workflow").ClickAsync();
-        await page.WaitForURLAsync(new Regex("/workflows/new$"));
+        await BrowserDesk.WaitForAddressAsync(page, url => Regex.IsMatch(url, "/workflows/new$"));
         await page.Locator("div[data-field='name'] input").FillAsync(Name);
         await ChooseAsync(page, page.GetByTestId("trigger-type"), "schedule");
         await page.Locator("div[data-field='trigger.schedule.cron'] input").FillAsync("0 9 * * 1-5");

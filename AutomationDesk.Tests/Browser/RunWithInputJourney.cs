@@ -32,7 +32,7 @@ public sealed class RunWithInputJourney(BrowserDesk desk) : IClassFixture<Browse
         await body.FillAsync("""{ "name": "Ada" }""");
         await page.GetByTestId("run-start").ClickAsync();
 
-        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal));
+        await BrowserDesk.WaitForAddressAsync(page, url => url.Contains("/executions/", StringComparison.Ordinal));
         var firstRun = page.Url;
         await Assertions.Expect(page.Locator("[data-testid=run-header] [data-testid=run-status]")).ToHaveAttributeAsync("data-status", "Succeeded", Live);
         await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("Hello Ada");
@@ -44,7 +44,7 @@ public sealed class RunWithInputJourney(BrowserDesk desk) : IClassFixture<Browse
         await page.GetByTestId("run-again").ClickAsync();
         await Assertions.Expect(page.Locator("[data-testid=run-input] textarea")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex("\"Ada\""));
         await page.GetByTestId("run-start").ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("/executions/", StringComparison.Ordinal) && url != firstRun);
+        await BrowserDesk.WaitForAddressAsync(page, url => url.Contains("/executions/", StringComparison.Ordinal) && url != firstRun);
         await Assertions.Expect(page.GetByTestId("run-output")).ToContainTextAsync("Hello Ada", new() { Timeout = 15_000 });
     }
 
@@ -73,7 +73,7 @@ public sealed class RunWithInputJourney(BrowserDesk desk) : IClassFixture<Browse
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Menu", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "Workflows", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/workflows", StringComparison.Ordinal));
+        await BrowserDesk.WaitForAddressAsync(page, url => url.EndsWith("/workflows", StringComparison.Ordinal));
         await page.GetByTestId("bell-button").ClickAsync();
         await Assertions.Expect(page.GetByText("All notifications", new() { Exact = true })).ToBeInViewportAsync();
     }

@@ -79,9 +79,9 @@ public sealed class RunsJourney(BrowserDesk desk) : IClassFixture<BrowserDesk>
         await page.GetByTestId("filter-status").ClickAsync();
         await page.Locator(".mud-popover-open .mud-list-item").GetByText("Failed", new() { Exact = true }).ClickAsync();
         await page.Keyboard.PressAsync("Escape");
-        await page.WaitForURLAsync(url => url.Contains("status=Failed", StringComparison.Ordinal) && url.Contains("q=Filtered", StringComparison.Ordinal));
+        await BrowserDesk.WaitForAddressAsync(page, url => url.Contains("status=Failed", StringComparison.Ordinal) && url.Contains("q=Filtered", StringComparison.Ordinal));
         await page.GetByRole(AriaRole.Button, new() { Name = "Next page" }).ClickAsync();
-        await page.WaitForURLAsync(url => url.Contains("page=2", StringComparison.Ordinal));
+        await BrowserDesk.WaitForAddressAsync(page, url => url.Contains("page=2", StringComparison.Ordinal));
         await ExpectFailedRowsAsync(page, 2);
         var address = page.Url;
 

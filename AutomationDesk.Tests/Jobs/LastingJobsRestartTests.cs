@@ -40,7 +40,7 @@ public sealed class LastingJobsRestartTests : IAsyncLifetime
         using (var client = first.ApiClient())
         {
             scheduleId = ApiAnswers.V7((await Workflows.CreateAsync(client, EveryTwoSeconds()))["id"]);
-            delayedId = ApiAnswers.V7((await Workflows.CreateAsync(client, DelayThenTransform(TimeSpan.FromSeconds(20))))["id"]);
+            delayedId = ApiAnswers.V7((await Workflows.CreateAsync(client, DelayThenTransform(TimeSpan.FromSeconds(45))))["id"]);
             run = await ChildDeskRuns.StartAsync(client, delayedId, 1);
             await Poll.UntilAsync(async () => (string?)(await ChildDeskRuns.DetailAsync(client, run))["status"] == "Waiting", Bound,
                 () => $"The run never waited on its delay.{Environment.NewLine}{Output()}");

@@ -67,7 +67,9 @@ public static class JobStorages
 
     /// <summary>
     /// On PostgreSQL the lasting jobs live in the desk's own database (schema <c>hangfire</c>), whatever <c>Jobs:Storage</c>
-    /// says: every desk process sees the same schedules and timers.
+    /// says: every desk process sees the same schedules and timers, and a recurring job fires once per cluster. Workers look
+    /// for new jobs every second instead of every 15 (the default). Its LISTEN/NOTIFY wake-up (EnableLongPolling) is left
+    /// off: with it, a stopping desk waited about 20 seconds more for its workers.
     /// </summary>
     private static PostgreSqlStorage OnPostgres(IConfiguration configuration)
     {

@@ -80,4 +80,33 @@ public sealed class RecoveryTests : IAsyncLifetime
         Assert.Equal(new QueuedDispatcher.Dispatch(id, null), Redispatch(id));
         Assert.True(File.Exists(Path.Combine(NodesFolder, "test-node.lock")), "this process holds its own lock file while it runs");
     }
+
+    /// <summary>
+    /// A run paused at an approval with a timeout gets its timer back at start (a lasting timer can be lost: an in-memory
+    /// job storage, a deleted hangfire.db), and one whose timeout passed while the desk was down is woken at once; a run
+    /// paused by hand (no due time) is left for a person.
+    /// </summary>
+    [Fact]
+    public async Task Approvals_waiting_with_a_timeout_get_their_timer_back_and_a_manual_pause_is_left_alone()
+    {
+        async Task<Guid> PausedAsync(DateTimeOffset? dueAt)
+        {
+            var id = await _desk.StartAsync(_workflowId);
+            await using var db = _desk.NewDb();
+            await db.Executions.Where(e => e.Id == id).ExecuteUpdateAsync(set => set
+                .SetProperty(e => e.Status, ExecutionStatus.Paused)
+                .SetProperty(e => e.DueAt, dueAt));
+            return id;
+        }
+        var later = CoreDesk.Epoch + TimeSpan.FromHours(1);
+        var waiting = await PausedAsync(later);
+        var overdue = await PausedAsync(CoreDesk.Epoch - TimeSpan.FromMinutes(1));
+        var byHand = await PausedAsync(null);
+
+        await _desk.Get<ExecutionRecovery>().RecoverAsync(CancellationToken.None);
+
+        Assert.Equal(new QueuedDispatcher.Dispatch(waiting, later), Redispatch(waiting));
+        Assert.Equal(new QueuedDispatcher.Dispatch(overdue, null), Redispatch(overdue));
+        Assert.Null(Redispatch(byHand));
+    }
 }
