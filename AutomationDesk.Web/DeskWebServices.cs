@@ -136,10 +136,13 @@ public static class DeskWebServices
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogs(sp.GetRequiredService<ILoggerFactory>())));
-        // Lasting jobs are short (a schedule's fire, a wake-up hands the run over) or rare (retention, connection checks).
-        services.AddHangfireServer(options => ConfigureServer(options, configuration, shutdownGrace, workers: 4));
+        // Hosted services stop in the reverse order of their registration: the lasting server (registered last) stops first,
+        // so no schedule or wake-up hands a run to a run server that is already draining; the run server then has the grace
+        // period for the runs in flight. Lasting jobs are short (a schedule's fire, a wake-up hands the run over) or rare
+        // (retention, connection checks).
         services.AddHangfireServer((_, options) => ConfigureServer(options, configuration, shutdownGrace,
             configuration.GetValue("Jobs:WorkerCount", Math.Max(4, Environment.ProcessorCount * 4))), runs.Storage);
+        services.AddHangfireServer(options => ConfigureServer(options, configuration, shutdownGrace, workers: 4));
         services.Configure<HostOptions>(options => options.ShutdownTimeout = shutdownGrace + TimeSpan.FromSeconds(15));
         // Culture capture and the dashboard's statistics counters are two storage writes and two filters on every
         // job; the desk has its own history and runs culture-invariant, so it does without them.
