@@ -106,6 +106,7 @@ public static class DeskCoreServices
         services.AddSingleton<DeadLetterBatch>();
         services.AddSingleton<HostCircuitBreakers>();
         services.AddSingleton<LongRunningWatch>();
+        services.AddSingleton<OverdueTimerSweep>();
         services.AddSingleton<Triggers.EventTriggers>();
         services.AddSingleton<Triggers.InboxStore>();
         services.AddSingleton<ExecutionRecovery>();

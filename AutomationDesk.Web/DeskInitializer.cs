@@ -47,6 +47,8 @@ public static partial class DeskInitializer
         await services.GetRequiredService<ExecutionRecovery>().RecoverAsync(ct);
         services.GetRequiredService<IRecurringJobManager>()
             .AddOrUpdate<LongRunningWatch>("runs:long-running", watch => watch.CheckAsync(CancellationToken.None), Cron.Minutely());
+        services.GetRequiredService<IRecurringJobManager>()
+            .AddOrUpdate<OverdueTimerSweep>("runs:overdue-timers", sweep => sweep.SweepAsync(CancellationToken.None), Cron.Minutely());
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<ConnectionHealthJob>(ConnectionHealthJob.JobId,
             job => job.ExecuteAsync(CancellationToken.None), services.GetRequiredService<IOptions<ConnectionHealthOptions>>().Value.Cron());
         services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<RetentionJob>(RetentionJob.JobId,
